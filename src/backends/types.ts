@@ -1,0 +1,62 @@
+// The seam between commands/workflow and a place that keeps tickets.
+import type { NormalisedAlert } from '../alerts/types.js';
+import type { Assignee, Attachment, Severity, Stage, Ticket, TicketEvent, Verdict } from '../domain/types.js';
+
+export interface TicketFilter {
+  stages?: Stage[];
+  severity?: Severity[];
+  assignee?: string;
+  category?: string;
+  since?: Date;
+  search?: string;
+  sort?: 'id' | 'created' | 'updated' | 'severity' | 'stage';
+  desc?: boolean;
+  limit?: number;
+}
+
+/** A file to attach, already read and hashed by the caller. */
+export interface AttachmentInput extends Attachment {
+  data: Buffer;
+}
+
+/** What a transition writes, computed by the workflow module and applied atomically by the store. */
+export interface TicketChange {
+  /** The stage the ticket must be in; the store refuses (StageConflictError) otherwise. */
+  expectStage: Stage;
+  to: Stage;
+  actor: string;
+  comment?: string;
+  set?: {
+    severity?: Severity;
+    category?: string;
+    verdict?: Verdict;
+    assignee?: Assignee | null;
+    triagedBy?: string;
+    resolvedBy?: string | null;
+    summary?: string;
+  };
+  attachments?: AttachmentInput[];
+}
+
+export interface Lookups {
+  agents: string[];
+  teams: string[];
+  categories: string[];
+}
+
+export interface TicketStore {
+  readonly kind: 'local' | 'osticket';
+  /** Largest attachment this backend accepts, in bytes. */
+  readonly maxAttachmentBytes: number;
+  /** Resolve an id or a ticket number. */
+  get(ref: string | number): Promise<Ticket | null>;
+  list(filter: TicketFilter): Promise<Ticket[]>;
+  createFromAlert(alert: NormalisedAlert, actor: string): Promise<Ticket>;
+  /** The ticket (not closed) that carries this dedup key and was seen since `since`. */
+  findByDedupKey(key: string, since: Date): Promise<Ticket | null>;
+  addOccurrence(id: number, alert: NormalisedAlert, actor: string): Promise<Ticket>;
+  applyChange(id: number, change: TicketChange): Promise<Ticket>;
+  addNote(id: number, actor: string, text: string, attachments?: AttachmentInput[], kind?: TicketEvent['kind']): Promise<Ticket>;
+  lookups(): Promise<Lookups>;
+  close(): Promise<void>;
+}
