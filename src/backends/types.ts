@@ -60,3 +60,28 @@ export interface TicketStore {
   lookups(): Promise<Lookups>;
   close(): Promise<void>;
 }
+
+/** One alert on its way into a store: `hash` identifies the exact event (sha256 of its raw text). */
+export interface IngestItem {
+  alert: NormalisedAlert;
+  hash: string;
+}
+
+export type IngestFate = 'created' | 'occurrence' | 'resolved-update' | 'duplicate' | 'skipped';
+
+export interface IngestOutcome {
+  fate: IngestFate;
+  ticket?: { id: number; number: string };
+  detail?: string;
+}
+
+export interface IngestOptions {
+  actor: string;
+  /** Repeats of a dedup key seen since this instant fold into its ticket. */
+  windowSince: Date;
+}
+
+/** Stores that can take a whole batch in one transaction (the embedded one) offer this. */
+export interface BatchIngest {
+  ingestBatch(items: IngestItem[], opts: IngestOptions): Promise<IngestOutcome[]>;
+}

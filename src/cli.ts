@@ -1,0 +1,248 @@
+// The command tree. Each command's module is imported in its action, so `--version` and
+// `--help` load commander and nothing else.
+import { Argument, Command, Option, CommanderError } from 'commander';
+import type { IO } from './ui/io.js';
+import { processIO } from './ui/io.js';
+import { createContext, type Ctx, type Globals } from './context.js';
+import { CliError, EXIT } from './errors.js';
+import { VERSION } from './version.js';
+
+type Run = (ctx: Ctx, ...args: any[]) => Promise<number | void>;
+
+/** The action of a lazily loaded command: `module` under commands/, exporting `fn`. */
+function lazy(state: { ctx?: Ctx; io: IO; code: number }, module: string, fn = 'run') {
+  return async (...args: any[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const g = cmd.optsWithGlobals() as Record<string, unknown>;
+    const globals: Globals = {
+      json: !!g.json,
+      profile: g.profile as string | undefined,
+      input: g.input !== false,
+      yes: !!g.yes,
+      color: g.color !== false,
+    };
+    state.ctx = createContext(state.io, globals);
+    const mod = (await import(`./commands/${module}.js`)) as Record<string, Run>;
+    const code = await mod[fn](state.ctx, ...args.slice(0, -1));
+    state.code = typeof code === 'number' ? code : EXIT.ok;
+  };
+}
+
+const EXAMPLES = `
+Examples:
+  $ soc-ticket ingest alerts.ndjson            # alerts become tickets (stdin when no file)
+  $ soc-ticket list --stage new                # the triage queue
+  $ soc-ticket triage 12 --severity high --category malware --verdict true-positive
+  $ soc-ticket assign 12 --to me
+  $ soc-ticket resolve 12 --summary "Host isolated, hash blocked" --attach edr.log
+  $ soc-ticket close --all-resolved --older-than 1d --yes
+
+Environment: SOC_TICKET_USER, SOC_TICKET_PROFILE, SOC_TICKET_DB, SOC_TICKET_ROLES_FILE,
+  SOC_TICKET_NO_INPUT, NO_COLOR, FORCE_COLOR, SOC_TICKET_DEBUG (see README).
+Exit codes: 0 ok, 1 unexpected, 2 usage, 3 partial, 4 role, 5 workflow, 6 backend, 130 interrupted.`;
+
+export function buildProgram(state: { ctx?: Ctx; io: IO; code: number }): Command {
+  const io = state.io;
+  const program = new Command('soc-ticket')
+    .description('Work SOC incident tickets: ingest → triage → assign → resolve → close.')
+    .version(VERSION, '-V, --version')
+    .option('--json', 'print JSON (every command)')
+    .option('--profile <name>', 'use this configuration profile (env SOC_TICKET_PROFILE)')
+    .option('--no-input', 'never prompt (env SOC_TICKET_NO_INPUT=1)')
+    .option('-y, --yes', 'answer yes to confirmations (for scripts)')
+    .option('--no-color', 'no colour (also NO_COLOR, TERM=dumb, non-TTY)')
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  const L = (m: string, fn?: string) => lazy(state, m, fn);
+  const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+  program
+    .command('ingest')
+    .description('turn alerts into tickets (files, - for stdin, or a webhook listener)')
+    .argument('[files...]', 'alert files (NDJSON, JSON array, .gz); - or none for stdin')
+    .addOption(new Option('--format <name>', 'skip detection: treat every object as this format').choices([
+      'soc-ticket', 'wazuh', 'wazuh5', 'suricata', 'elastic', 'splunk', 'alertmanager', 'graylog', 'generic',
+    ]))
+    .option('--dry-run', 'show each normalised alert and its fate; write nothing')
+    .option('--rejects <file>', 'where rejected input is kept')
+    .option('--max-new-per-minute <n>', 'flood control: past this, new tickets wait in the outbox')
+    .option('--dedup-window <duration>', 'fold repeats seen within this window (default 24h)')
+    .option('--retry', 'deliver the outbox and stop')
+    .option('--listen <addr>', 'run a webhook receiver on HOST:PORT')
+    .option('--token-file <file>', 'bearer token for the webhook receiver (env SOC_TICKET_WEBHOOK_TOKEN)')
+    .option('--tls-cert <file>', 'TLS certificate for the receiver')
+    .option('--tls-key <file>', 'TLS key for the receiver')
+    .option('--max-body <bytes>', 'webhook body size limit', '5242880')
+    .action(L('ingest'));
+
+  program
+    .command('list')
+    .alias('ls')
+    .description('list tickets')
+    .option('--stage <stages>', 'new, triaged, assigned, resolved, closed, open (comma-separated)')
+    .option('--severity <list>', 'low, normal, high, emergency (comma-separated)')
+    .option('--assignee <user>', 'USER, team:NAME or me')
+    .option('--category <c>', 'category')
+    .option('--since <duration>', 'created within, e.g. 2d')
+    .option('--search <text>', 'text in title, host, IPs, rule, summary')
+    .addOption(new Option('--sort <field>', 'sort by').choices(['id', 'created', 'updated', 'severity', 'stage']).default('id'))
+    .option('--desc', 'descending order')
+    .option('--limit <n>', 'at most N tickets', '100')
+    .option('--all', 'include closed tickets')
+    .action(L('list'));
+
+  program.command('show').description('a ticket with its audit trail').argument('<id>', 'ticket id or number').option('--raw', 'print the raw alert(s) too').action(L('show'));
+
+  program
+    .command('triage')
+    .description('verify and categorise a new ticket')
+    .argument('<id>', 'ticket id or number')
+    .addOption(new Option('--severity <s>', 'severity').choices(['low', 'normal', 'high', 'emergency']))
+    .option('--category <c>', 'category (soc-ticket admin categories list)')
+    .addOption(new Option('--verdict <v>', 'verdict').choices(['true-positive', 'false-positive', 'benign']))
+    .option('--note <text>', 'analysis note')
+    .option('--enrich', 'look the observables up in MISP')
+    .action(L('triage'));
+
+  program
+    .command('assign')
+    .description('hand a triaged ticket to an analyst or a team (--to me claims it)')
+    .argument('<id>', 'ticket id or number')
+    .option('--to <who>', 'USER, team:NAME or me')
+    .action(L('assign'));
+
+  program
+    .command('resolve')
+    .description('document the resolution of your ticket')
+    .argument('<id>', 'ticket id or number')
+    .option('--summary <text>', 'actions taken and analysis (- reads stdin)')
+    .option('--attach <file>', 'evidence file (repeatable)', collect)
+    .option('--kibana-report <url>', 'attach a Kibana report (its POST URL)')
+    .action(L('resolve'));
+
+  program
+    .command('close')
+    .description('approve the closure of resolved tickets (bulk)')
+    .argument('[ids...]', 'ticket ids; - reads ids from stdin; none on a terminal to pick')
+    .option('--all-resolved', 'every resolved ticket (with the filters below)')
+    .option('--category <c>', 'with --all-resolved: only this category')
+    .option('--older-than <duration>', 'with --all-resolved: resolved at least this long ago')
+    .option('--comment <text>', 'approval comment recorded on each ticket')
+    .option('--override-four-eyes', 'approve tickets you resolved yourself (needs --reason)')
+    .option('--reason <text>', 'why the four-eyes rule is overridden')
+    .option('--dry-run', 'show what would be closed')
+    .option('--concurrency <n>', 'parallel requests on remote backends', '8')
+    .action(L('close'));
+
+  program.command('reopen').description('reopen a resolved or closed ticket').argument('<id>', 'ticket id or number').option('--reason <text>', 'why').action(L('reopen'));
+
+  program
+    .command('note')
+    .description('add an internal note (with evidence)')
+    .argument('<id>', 'ticket id or number')
+    .option('-m, --message <text>', 'the note (- reads stdin)')
+    .option('--attach <file>', 'evidence file (repeatable)', collect)
+    .option('--kibana-report <url>', 'attach a Kibana report (its POST URL)')
+    .action(L('note'));
+
+  program.command('enrich').description('look up a ticket\'s observables in MISP and record the result').argument('<id>', 'ticket id or number').action(L('enrich'));
+
+  program
+    .command('escalate')
+    .description('escalate a ticket to TheHive as an alert (idempotent)')
+    .argument('<id>', 'ticket id or number')
+    .addOption(new Option('--to <target>', 'where').choices(['thehive']).default('thehive'))
+    .action(L('escalate'));
+
+  program.command('whoami').description('who you are, your role and backend').action(L('whoami'));
+  program.command('login').description('log in to osTicket as an agent and keep the session').option('--username <name>', 'agent user name').option('--password-stdin', 'read the password from stdin').action(L('login', 'login'));
+  program.command('logout').description('forget the osTicket session').action(L('login', 'logout'));
+
+  const admin = program.command('admin').description('users, teams, categories, configuration, profiles, health');
+  const users = admin.command('users').description('who has which role');
+  users.command('add').argument('<name>').addOption(new Option('--role <role>', 'role').choices(['analyst', 'lead', 'bot']).makeOptionMandatory()).action(L('admin/users', 'add'));
+  users.command('remove').argument('<name>').action(L('admin/users', 'remove'));
+  users.command('list').action(L('admin/users', 'list'));
+  const teams = admin.command('teams').description('teams of analysts');
+  teams.command('add').argument('<name>').option('--members <users>', 'comma-separated user names').action(L('admin/teams', 'add'));
+  teams.command('remove').argument('<name>').action(L('admin/teams', 'remove'));
+  teams.command('list').action(L('admin/teams', 'list'));
+  const cats = admin.command('categories').description('triage categories');
+  cats.command('add').argument('<name>').option('--topic <id>', 'osTicket help topic id for this category').action(L('admin/categories', 'add'));
+  cats.command('remove').argument('<name>').action(L('admin/categories', 'remove'));
+  cats.command('list').action(L('admin/categories', 'list'));
+  const config = admin.command('config').description('settings (flag > env > profile > global > default)');
+  config.command('get').argument('<key>').action(L('admin/config', 'get'));
+  config.command('set').argument('<key>').argument('[value]', 'value; secrets are read from a prompt or stdin, never from here').option('--global', 'set for every profile').option('--stdin', 'read the value from stdin').action(L('admin/config', 'set'));
+  config.command('unset').argument('<key>').option('--global', 'unset the global value').action(L('admin/config', 'unset'));
+  config.command('list').action(L('admin/config', 'list'));
+  const profile = admin.command('profile').description('named backends');
+  profile
+    .command('add')
+    .argument('<name>')
+    .addOption(new Option('--backend <b>', 'backend').choices(['local', 'osticket']).default('local'))
+    .option('--url <url>', 'osTicket URL')
+    .option('--ca <file>', 'PEM file of a lab CA')
+    .option('--db <file>', 'embedded store file')
+    .option('--allow-insecure-http', 'allow http:// to a non-loopback host')
+    .option('--with-key <src>', 'read the osTicket API key from - (stdin)')
+    .option('--use', 'make it the current profile')
+    .action(L('admin/profile', 'add'));
+  profile.command('list').action(L('admin/profile', 'list'));
+  profile.command('use').argument('<name>').action(L('admin/profile', 'use'));
+  profile.command('remove').argument('<name>').action(L('admin/profile', 'remove'));
+  admin.command('doctor').description('check the installation, store and configuration').action(L('admin/doctor'));
+  const ost = admin.command('osticket').description('osTicket set-up for this profile');
+  ost.command('setup').description('create missing statuses and read ids into the profile (osTicket admin)').action(L('admin/osticket', 'setup'));
+  ost.command('check').description('verify the profile end to end and say what to fix').action(L('admin/osticket', 'check'));
+
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .action(L('completion'));
+
+  return program;
+}
+
+export async function main(argv: string[], io: IO = processIO()): Promise<number> {
+  const state: { ctx?: Ctx; io: IO; code: number } = { io, code: EXIT.ok };
+  const program = buildProgram(state);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return state.code;
+  } catch (e) {
+    return handleError(e, state);
+  } finally {
+    await state.ctx?.dispose();
+  }
+}
+
+function handleError(e: unknown, state: { ctx?: Ctx; io: IO }): number {
+  const io = state.io;
+  const out = state.ctx?.out;
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    return EXIT.usage; // commander already printed the message
+  }
+  if (e instanceof CliError) {
+    const write = out ? (m: string) => out.error(m) : (m: string) => io.stderr.write(`✗ ${m}\n`);
+    write(e.message);
+    if (e.hint) io.stderr.write(`  ${e.hint}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) {
+    io.stderr.write('Cancelled.\n');
+    return EXIT.interrupted;
+  }
+  const err = e as Error;
+  io.stderr.write(`✗ Unexpected error: ${err?.message ?? String(e)}\n`);
+  if (io.env.SOC_TICKET_DEBUG) io.stderr.write(`${err?.stack ?? ''}\n`);
+  else io.stderr.write('  Rerun with SOC_TICKET_DEBUG=1 for details, and report it with that output.\n');
+  return EXIT.unexpected;
+}

@@ -1,0 +1,50 @@
+// Every setting soc-ticket knows, declared once: drives `admin config`, env overrides and docs.
+export interface KeySpec {
+  key: string;
+  description: string;
+  env?: string;
+  secret?: boolean;
+  default?: string;
+}
+
+export const KEYS: KeySpec[] = [
+  { key: 'backend', description: 'local (embedded SQLite) or osticket', env: 'SOC_TICKET_BACKEND', default: 'local' },
+  { key: 'db', description: 'embedded store file', env: 'SOC_TICKET_DB' },
+  { key: 'dedup.window', description: 'repeats within this window fold into one ticket', env: 'SOC_TICKET_DEDUP_WINDOW', default: '24h' },
+  { key: 'ingest.maxObjectBytes', description: 'largest alert object accepted', default: '1048576' },
+  { key: 'ingest.rejects', description: 'where rejected input is kept (default under the data dir)' },
+  { key: 'osticket.url', description: 'osTicket base URL, e.g. https://help.example.org/' },
+  { key: 'osticket.ca', description: 'PEM file of a lab CA for osTicket' },
+  { key: 'osticket.allowInsecureHttp', description: 'allow plain http to a non-loopback osTicket', default: 'false' },
+  { key: 'osticket.apiKey', description: 'osTicket API key (ticket creation)', env: 'SOC_TICKET_OSTICKET_API_KEY', secret: true },
+  { key: 'osticket.username', description: 'agent user name', env: 'SOC_TICKET_OSTICKET_USER' },
+  { key: 'osticket.password', description: 'agent password', env: 'SOC_TICKET_OSTICKET_PASSWORD', secret: true },
+  { key: 'misp.url', description: 'MISP base URL', env: 'SOC_TICKET_MISP_URL' },
+  { key: 'misp.apiKey', description: 'MISP automation key', env: 'SOC_TICKET_MISP_KEY', secret: true },
+  { key: 'misp.ca', description: 'PEM file of a CA for MISP' },
+  { key: 'misp.cacheTtl', description: 'how long MISP answers are cached', default: '6h' },
+  { key: 'thehive.url', description: 'TheHive 5 base URL', env: 'SOC_TICKET_THEHIVE_URL' },
+  { key: 'thehive.apiKey', description: 'TheHive API key', env: 'SOC_TICKET_THEHIVE_KEY', secret: true },
+  { key: 'thehive.ca', description: 'PEM file of a CA for TheHive' },
+  { key: 'thehive.tlp', description: 'TLP of escalated alerts (0-4)', default: '2' },
+  { key: 'thehive.pap', description: 'PAP of escalated alerts (0-3)', default: '2' },
+  { key: 'kibana.username', description: 'Kibana user for reports (basic auth)' },
+  { key: 'kibana.password', description: 'Kibana password', env: 'SOC_TICKET_KIBANA_PASSWORD', secret: true },
+  { key: 'kibana.apiKey', description: 'Kibana API key (instead of basic auth)', env: 'SOC_TICKET_KIBANA_API_KEY', secret: true },
+  { key: 'kibana.ca', description: 'PEM file of a CA for Kibana' },
+];
+
+/** Families of keys whose last part is free: severity maps, generic field paths, category → topic. */
+export const KEY_PREFIXES = ['severity.', 'generic.', 'topics.'];
+
+export function findKey(key: string): KeySpec | undefined {
+  return KEYS.find((k) => k.key === key);
+}
+
+export function isKnownKey(key: string): boolean {
+  return !!findKey(key) || KEY_PREFIXES.some((p) => key.startsWith(p) && key.length > p.length);
+}
+
+export function isSecretKey(key: string): boolean {
+  return !!findKey(key)?.secret;
+}
