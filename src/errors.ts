@@ -55,5 +55,15 @@ export class PartialError extends CliError {
   }
 }
 
+/** Flags a transition needs were not given. Commands ask for them on a terminal; otherwise usage (exit 2). */
+export class MissingFieldsError extends WorkflowError {
+  constructor(
+    readonly fields: string[],
+    hint?: string,
+  ) {
+    super(`Missing ${fields.map((f) => `--${f}`).join(', ')}.`, hint);
+  }
+}
+
 /** Another writer moved the ticket between our read and our write. */
 export class StageConflictError extends WorkflowError {}

@@ -45,7 +45,7 @@ export async function run(ctx: Ctx, files: string[], opts: IngestOptions): Promi
   if (readsStdin && !opts.retry && ctx.io.stdinIsTTY) {
     throw new UsageError('ingest reads alerts from files or standard input, and stdin is a terminal.', 'Pipe alerts in (… | soc-ticket ingest) or name files: soc-ticket ingest alerts.ndjson');
   }
-  const { normaliseObject } = await import('../alerts/normalise.js');
+  const { normaliseAll } = await import('../alerts/normalise.js');
   const { readInputs } = await import('../alerts/reader.js');
   const store = await ctx.store();
   const out = ctx.out;
@@ -72,10 +72,12 @@ export async function run(ctx: Ctx, files: string[], opts: IngestOptions): Promi
           ingestor.reject(item.source, item.line, item.reason, item.text);
           continue;
         }
-        const res = normaliseObject(item.value, item.text, nopts);
-        if ('error' in res) ingestor.reject(item.source, item.line, res.field ? `${res.field}: ${res.error}` : res.error, item.text, res.field);
-        else if ('skip' in res) ingestor.skip(item.source, item.line, res.skip);
-        else for (const a of res.alerts) await ingestor.add(a, item.source, item.line);
+        // Envelopes (Elasticsearch hits, Kibana archives, EVE in `message`) hold one or more alerts.
+        for (const res of normaliseAll(item.value, item.text, nopts)) {
+          if ('error' in res) ingestor.reject(item.source, item.line, res.error, res.text, res.field);
+          else if ('skip' in res) ingestor.skip(item.source, item.line, res.skip);
+          else for (const a of res.alerts) await ingestor.add(a, item.source, item.line);
+        }
       }
     }
   } finally {

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.js';
 import { planNote } from '../workflow/transitions.js';
-import { loadTicket, textOrStdin } from './shared.js';
+import { loadTicket, planOrAsk, textOrStdin } from './shared.js';
 import { printTickets } from '../ui/tickets.js';
 import { gatherEvidence, evidenceLines } from './evidence.js';
 
@@ -9,8 +9,13 @@ export async function run(ctx: Ctx, ref: string, opts: { message?: string; attac
   const store = await ctx.store();
   const t = await loadTicket(store, ref);
   let text = await textOrStdin(ctx, opts.message);
-  if (!text && ctx.prompter.enabled) text = await ctx.prompter.text('--message', `Note on #${t.number}`);
-  let body = planNote(t, me, text);
+  let body = await planOrAsk(
+    ctx,
+    () => planNote(t, me, text),
+    async () => {
+      text = await ctx.prompter.text('--message', `Note on #${t.number}`);
+    },
+  );
   const attachments = await gatherEvidence(ctx, store, opts.attach, opts.kibanaReport);
   if (attachments.length) body += '\n' + evidenceLines(attachments);
   const done = await store.addNote(t.id, me.user, body, attachments);

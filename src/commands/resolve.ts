@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.js';
 import { planResolve } from '../workflow/transitions.js';
-import { loadTicket, textOrStdin } from './shared.js';
+import { loadTicket, planOrAsk, textOrStdin } from './shared.js';
 import { printTickets } from '../ui/tickets.js';
 import { gatherEvidence, evidenceLines } from './evidence.js';
 
@@ -14,12 +14,17 @@ export async function run(ctx: Ctx, ref: string, opts: ResolveOptions): Promise<
   const me = await ctx.actor('resolve');
   const store = await ctx.store();
   const t = await loadTicket(store, ref);
-  let summary = await textOrStdin(ctx, opts.summary);
-  if (!summary && ctx.prompter.enabled) summary = await ctx.prompter.text('--summary', `Resolution of #${t.number} (actions, analysis)`);
+  const input = { summary: await textOrStdin(ctx, opts.summary) };
   // Guards first: a refused resolve must not start uploads or Kibana jobs.
-  planResolve(t, me, { summary });
+  await planOrAsk(
+    ctx,
+    () => planResolve(t, me, input),
+    async () => {
+      input.summary = await ctx.prompter.text('--summary', `Resolution of #${t.number} (actions, analysis)`);
+    },
+  );
   const attachments = await gatherEvidence(ctx, store, opts.attach, opts.kibanaReport);
-  const change = planResolve(t, me, { summary, attachments });
+  const change = planResolve(t, me, { ...input, attachments });
   if (attachments.length) change.comment += '\n' + evidenceLines(attachments);
   const done = await store.applyChange(t.id, change);
   ctx.out.success(`Resolved #${done.number}; a lead approves the closure (soc-ticket close ${done.number}).`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Ctx } from '../context.js';
 import type { Ticket } from '../domain/types.js';
-import { UsageError } from '../errors.js';
+import { MissingFieldsError, UsageError } from '../errors.js';
 import type { TicketStore } from '../backends/types.js';
 
 export async function loadTicket(store: TicketStore, ref: string): Promise<Ticket> {
@@ -31,5 +31,21 @@ export function readFileOrFail(path: string, flag: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     throw new UsageError(`${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+/**
+ * Plan a transition. When the only problem is missing flags, ask for them on a terminal and plan
+ * again; without a terminal that is a usage error (exit 2) naming the flags. Stage and role
+ * refusals come first, so nobody is asked for a value that could not be used.
+ */
+export async function planOrAsk<T>(ctx: Ctx, plan: () => T, ask: (flags: string[]) => Promise<void>): Promise<T> {
+  try {
+    return plan();
+  } catch (e) {
+    if (!(e instanceof MissingFieldsError)) throw e;
+    if (!ctx.prompter.enabled) throw new UsageError(`${e.message.slice(0, -1)}: ${ctx.prompter.whyNot()}.`, e.hint);
+    await ask(e.fields);
+    return plan();
   }
 }

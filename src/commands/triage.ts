@@ -1,7 +1,7 @@
 import type { Ctx } from '../context.js';
 import { SEVERITIES, VERDICTS } from '../domain/types.js';
-import { planTriage } from '../workflow/transitions.js';
-import { loadTicket } from './shared.js';
+import { planTriage, type TriageInput } from '../workflow/transitions.js';
+import { loadTicket, planOrAsk } from './shared.js';
 import { printTickets } from '../ui/tickets.js';
 
 export interface TriageOptions {
@@ -18,12 +18,17 @@ export async function run(ctx: Ctx, ref: string, opts: TriageOptions): Promise<v
   const p = ctx.prompter;
   const store = await ctx.store();
   let t = await loadTicket(store, ref);
-  if (p.enabled) {
-    opts.severity ??= await p.select('--severity', `Severity of #${t.number}`, SEVERITIES.map((s) => ({ name: s, value: s })));
-    opts.category ??= await p.select('--category', 'Category', categories.map((s) => ({ name: s, value: s })));
-    opts.verdict ??= await p.select('--verdict', 'Verdict', VERDICTS.map((s) => ({ name: s, value: s })));
-  }
-  const change = planTriage(t, me, { ...opts, categories });
+  const input: TriageInput = { ...opts, categories };
+  const choices = (xs: readonly string[]) => xs.map((x) => ({ name: x, value: x }));
+  const change = await planOrAsk(
+    ctx,
+    () => planTriage(t, me, input),
+    async (missing) => {
+      if (missing.includes('severity')) input.severity = await p.select('--severity', `Severity of #${t.number}`, choices(SEVERITIES));
+      if (missing.includes('category')) input.category = await p.select('--category', 'Category', choices(categories));
+      if (missing.includes('verdict')) input.verdict = await p.select('--verdict', 'Verdict', choices(VERDICTS));
+    },
+  );
   if (opts.enrich) {
     const { enrichTicket } = await import('./enrich.js');
     await enrichTicket(ctx, store, t, me.user, { failSoft: true });

@@ -16,11 +16,13 @@ export class Prompter {
     readonly enabled: boolean,
   ) {}
 
+  /** Why no prompt can be shown (for the usage error that replaces it). */
+  whyNot(): string {
+    return this.io.stdinIsTTY && this.io.stdoutIsTTY ? 'input is switched off (--no-input)' : 'there is no terminal to ask';
+  }
+
   private need(flag: string): void {
-    if (!this.enabled) {
-      const why = this.io.stdinIsTTY && this.io.stdoutIsTTY ? 'input is switched off (--no-input)' : 'there is no terminal to ask';
-      throw new UsageError(`Missing ${flag}: ${why}.`);
-    }
+    if (!this.enabled) throw new UsageError(`Missing ${flag}: ${this.whyNot()}.`);
   }
 
   private ctx() {

@@ -5,7 +5,7 @@
 import type { Assignee, Severity, Stage, Ticket, Verdict } from '../domain/types.js';
 import { SEVERITIES, VERDICTS } from '../domain/types.js';
 import type { TicketChange, AttachmentInput } from '../backends/types.js';
-import { WorkflowError, RoleError } from '../errors.js';
+import { MissingFieldsError, RoleError, WorkflowError } from '../errors.js';
 import { authorize, type Actor } from './roles.js';
 
 function requireStage(ticket: Ticket, allowed: Stage[], verb: string, hint?: string): void {
@@ -33,7 +33,7 @@ export function nextStepHint(t: Ticket): string {
 }
 
 function missing(fields: string[], example: string): never {
-  throw new WorkflowError(`Missing ${fields.map((f) => `--${f}`).join(', ')}.`, `For example: ${example}`);
+  throw new MissingFieldsError(fields, `For example: ${example}`);
 }
 
 export interface TriageInput {
@@ -86,7 +86,11 @@ export interface AssignInput {
 }
 
 export function planAssign(t: Ticket, actor: Actor, input: AssignInput): TicketChange {
-  if (!input.to) missing(['to'], `soc-ticket assign ${t.number} --to me`);
+  if (!input.to) {
+    authorize(actor, 'claim');
+    requireStage(t, ['triaged', 'assigned'], 'assign');
+    missing(['to'], `soc-ticket assign ${t.number} --to me`);
+  }
   const target: Assignee = input.to === 'me' ? actor.user : input.to!;
   const claiming = target === actor.user;
   // Claiming an unassigned triaged ticket is an analyst's right; handing work to others is a lead's.
@@ -139,9 +143,6 @@ export interface ResolveInput {
 
 export function planResolve(t: Ticket, actor: Actor, input: ResolveInput): TicketChange {
   authorize(actor, 'resolve');
-  if (!input.summary?.trim()) {
-    missing(['summary'], `soc-ticket resolve ${t.number} --summary "Actions taken; analysis; evidence"`);
-  }
   // A false positive or benign verdict may skip assignment: the triaging analyst resolves it.
   const benign = t.verdict === 'false-positive' || t.verdict === 'benign';
   if (t.stage === 'triaged' && benign) {
@@ -159,6 +160,9 @@ export function planResolve(t: Ticket, actor: Actor, input: ResolveInput): Ticke
         `Ask a lead to reassign it: soc-ticket assign ${t.number} --to ${actor.user}`,
       );
     }
+  }
+  if (!input.summary?.trim()) {
+    missing(['summary'], `soc-ticket resolve ${t.number} --summary "Actions taken; analysis; evidence"`);
   }
   return {
     expectStage: t.stage,

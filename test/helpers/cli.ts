@@ -1,5 +1,5 @@
 // Run the CLI in-process with fake streams and a private home, as a test would a user.
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +12,19 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface RunOptions {
+  user?: string;
+  stdin?: string;
+  /** Keystrokes typed one after the other (a terminal user answering prompts); implies a TTY stdin. */
+  keys?: string[];
+  tty?: boolean;
+  env?: Record<string, string>;
+}
+
 export interface Sandbox {
   home: string;
   env: Record<string, string>;
-  run(args: string[], opts?: { user?: string; stdin?: string; tty?: boolean; env?: Record<string, string> }): Promise<RunResult>;
+  run(args: string[], opts?: RunOptions): Promise<RunResult>;
   cleanup(): void;
 }
 
@@ -33,13 +42,14 @@ export function sandbox(extraEnv: Record<string, string> = {}): Sandbox {
     home,
     env,
     async run(args, opts = {}) {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
       let out = '';
       let err = '';
-      stdout.on('data', (d) => (out += d));
-      stderr.on('data', (d) => (err += d));
-      const stdin = Readable.from(opts.stdin !== undefined ? [Buffer.from(opts.stdin)] : []);
+      // Synchronous sinks: everything written before main() returns is in the result.
+      const stdout = new Writable({ write: (chunk, _enc, cb) => ((out += chunk), cb()) });
+      const stderr = new Writable({ write: (chunk, _enc, cb) => ((err += chunk), cb()) });
+      // Like process.stdout/stderr, which Readable.pipe never ends (inquirer pipes into them).
+      for (const s of [stdout, stderr]) s.end = (() => s) as Writable['end'];
+      const stdin = opts.keys ? typing(opts.keys, () => out + err) : Readable.from(opts.stdin !== undefined ? [Buffer.from(opts.stdin)] : []);
       const io: IO = {
         stdin,
         stdout,
@@ -57,4 +67,31 @@ export function sandbox(extraEnv: Record<string, string> = {}): Sandbox {
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A stdin that types each key once the program has printed something new and then gone quiet
+ * for a moment (a prompt waiting), the way a person answers; it stays open like a terminal.
+ */
+function typing(keys: string[], screen: () => string): PassThrough {
+  const stdin = new PassThrough();
+  const queue = [...keys];
+  let typedAt = 0; // screen length when the last key was typed
+  let last = 0;
+  let quietSince = Date.now();
+  const timer = setInterval(() => {
+    const now = screen().length;
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+      return;
+    }
+    if (now === typedAt || Date.now() - quietSince < 80) return;
+    const k = queue.shift();
+    if (k === undefined) return clearInterval(timer);
+    typedAt = now;
+    stdin.write(k);
+  }, 20);
+  timer.unref();
+  return stdin;
 }
