@@ -30,6 +30,8 @@ interface Result {
   detail: string;
   exitCode: number;
   ticket?: Ticket;
+  /** Why it was refused or failed, with its hint (reported whole when it was the only ticket). */
+  error?: CliError;
 }
 
 export async function readIdsFromStdin(ctx: Ctx): Promise<string[]> {
@@ -96,7 +98,7 @@ export async function run(ctx: Ctx, ids: string[], opts: CloseOptions): Promise<
   const ready = planned.filter((p) => p.change);
   const results: Result[] = planned
     .filter((p) => p.error)
-    .map((p) => ({ id: p.ref, ok: false, action: 'refused', detail: p.error!.message, exitCode: (p.error as CliError).exitCode ?? EXIT.unexpected, ticket: p.t }));
+    .map((p) => ({ id: p.ref, ok: false, action: 'refused', detail: p.error!.message, exitCode: (p.error as CliError).exitCode ?? EXIT.unexpected, ticket: p.t, error: p.error as CliError }));
 
   if (opts.dryRun) {
     for (const p of ready) results.push({ id: p.t!.number, ok: true, action: 'would-close', detail: p.t!.title, exitCode: 0, ticket: p.t });
@@ -117,7 +119,7 @@ export async function run(ctx: Ctx, ids: string[], opts: CloseOptions): Promise<
       return { id: t.number, ok: true, action: 'closed', detail: t.title, exitCode: 0, ticket: t };
     } catch (e) {
       const err = e as CliError;
-      return { id: p.t!.number, ok: false, action: 'failed', detail: err.message, exitCode: err.exitCode ?? EXIT.unexpected };
+      return { id: p.t!.number, ok: false, action: 'failed', detail: err.message, exitCode: err.exitCode ?? EXIT.unexpected, error: err };
     } finally {
       spinner.update(`Closing ${++done}/${ready.length}`);
     }
@@ -152,6 +154,7 @@ async function report(ctx: Ctx, results: Result[], asked: number): Promise<numbe
   const n = verb === 'closed' ? closed : results.filter((r) => r.action === 'would-close').length;
   ctx.out.info(`${n} ${verb}, ${failed.length} refused or failed, of ${asked}.`);
   if (!failed.length) return EXIT.ok;
-  if (asked === 1) return failed[0].exitCode;
+  // One ticket asked for: its refusal is the command's, message, hint and exit code.
+  if (asked === 1) throw failed[0].error instanceof CliError ? failed[0].error : new CliError(failed[0].detail, EXIT.unexpected);
   throw new PartialError(`${failed.length} of ${asked} tickets were not closed (see the table above).`);
 }
