@@ -3,7 +3,7 @@
 import { Argument, Command, Option, CommanderError } from 'commander';
 import type { IO } from './ui/io.js';
 import { processIO } from './ui/io.js';
-import { createContext, type Ctx, type Globals } from './context.js';
+import type { Ctx, Globals } from './context.js';
 import { CliError, EXIT } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -27,6 +27,8 @@ function lazy(state: { ctx?: Ctx; io: IO; code: number }, load: Loader, fn = 'ru
       yes: !!g.yes,
       color: g.color !== false,
     };
+    // Loaded here, not at the top: --help and --version never need config, store or colours.
+    const { createContext } = await import('./context.js');
     state.ctx = createContext(state.io, globals);
     const mod = (await load()) as Record<string, Run>;
     const code = await mod[fn](state.ctx, ...args.slice(0, -1));
