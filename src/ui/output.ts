@@ -69,6 +69,12 @@ export class Output {
     this.io.stderr.write(sanitizeText(msg) + '\n');
   }
 
+  /** A write command's outcome: the message on stderr, and with --json the data on stdout. */
+  done(msg: string, data: unknown): void {
+    this.success(msg);
+    if (this.mode === 'json') this.json(data);
+  }
+
   success(msg: string): void {
     this.io.stderr.write(this.c.green('✓ ') + sanitizeText(msg) + '\n');
   }

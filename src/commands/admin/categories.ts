@@ -8,8 +8,7 @@ export async function add(ctx: Ctx, name: string, opts: { topic?: string }): Pro
   const cfg = ctx.config();
   if (!cfg.categories.includes(name)) await cfg.setCategories([...cfg.categories, name]);
   if (opts.topic) await cfg.set(`topics.${name}`, String(intOption(opts.topic, '--topic')));
-  ctx.out.success(`Category ${name}${opts.topic ? ` → osTicket help topic ${opts.topic}` : ''}.`);
-  if (ctx.out.mode === 'json') ctx.out.json({ categories: cfg.categories });
+  ctx.out.done(`Category ${name}${opts.topic ? ` → osTicket help topic ${opts.topic}` : ''}.`, { categories: cfg.categories });
 }
 
 export async function remove(ctx: Ctx, name: string): Promise<void> {
@@ -17,7 +16,7 @@ export async function remove(ctx: Ctx, name: string): Promise<void> {
   const cfg = ctx.config();
   if (!cfg.categories.includes(name)) throw new UsageError(`No category ${name}.`);
   await cfg.setCategories(cfg.categories.filter((c) => c !== name));
-  ctx.out.success(`Category ${name} removed.`);
+  ctx.out.done(`Category ${name} removed.`, { categories: cfg.categories });
 }
 
 export async function list(ctx: Ctx): Promise<void> {

@@ -22,13 +22,13 @@ export async function set(ctx: Ctx, key: string, value: string | undefined, opts
   } else if (opts.stdin || value === '-') value = await textOrStdin(ctx, '-');
   if (value === undefined || value === '') throw new UsageError(`Give a value for ${key}.`);
   await ctx.config().set(key, value, opts.global ? 'global' : 'profile');
-  ctx.out.success(`${key} set${opts.global ? ' globally' : ` in profile ${ctx.config().profile}`}.`);
+  ctx.out.done(`${key} set${opts.global ? ' globally' : ` in profile ${ctx.config().profile}`}.`, { key, set: true, scope: opts.global ? 'global' : ctx.config().profile });
 }
 
 export async function unset(ctx: Ctx, key: string, opts: { global?: boolean }): Promise<void> {
   await ctx.actor('admin');
   await ctx.config().set(key, undefined, opts.global ? 'global' : 'profile');
-  ctx.out.success(`${key} unset.`);
+  ctx.out.done(`${key} unset.`, { key, set: false });
 }
 
 export async function list(ctx: Ctx): Promise<void> {

@@ -38,7 +38,7 @@ export async function add(ctx: Ctx, name: string, opts: ProfileAddOptions): Prom
     if (key) cfg.setSecret('osticket.apiKey', key, name);
   }
   if (opts.use) await cfg.useProfile(name);
-  ctx.out.success(`Profile ${name} (${opts.backend}) saved${opts.use ? ' and in use' : ''}.`);
+  ctx.out.done(`Profile ${name} (${opts.backend}) saved${opts.use ? ' and in use' : ''}.`, { profile: name, backend: opts.backend, current: !!opts.use });
   if (opts.backend === 'osticket') ctx.out.info(`Next: soc-ticket --profile ${name} login, then soc-ticket --profile ${name} admin osticket check`);
 }
 
@@ -59,12 +59,12 @@ export async function use(ctx: Ctx, name: string): Promise<void> {
   const cfg = ctx.config();
   if (name !== 'default' && !cfg.profiles.includes(name)) throw new UsageError(`No profile ${name}.`);
   await cfg.useProfile(name);
-  ctx.out.success(`Using profile ${name}.`);
+  ctx.out.done(`Using profile ${name}.`, { profile: name, current: true });
 }
 
 export async function remove(ctx: Ctx, name: string): Promise<void> {
   const cfg = ctx.config();
   if (!cfg.profiles.includes(name)) throw new UsageError(`No profile ${name}.`);
   await cfg.removeProfile(name);
-  ctx.out.success(`Profile ${name} removed.`);
+  ctx.out.done(`Profile ${name} removed.`, { profile: name, removed: true });
 }

@@ -10,8 +10,7 @@ export async function add(ctx: Ctx, name: string, opts: { members?: string }): P
     if (unknown.length) throw new UsageError(`Not in the role file: ${unknown.join(', ')}. Add them first (admin users add).`);
     d.teams[name] = [...new Set([...(d.teams[name] ?? []), ...members])];
   });
-  ctx.out.success(`Team ${name}: ${members.join(', ') || 'no members yet'}.`);
-  if (ctx.out.mode === 'json') ctx.out.json({ team: name, members });
+  ctx.out.done(`Team ${name}: ${members.join(', ') || 'no members yet'}.`, { team: name, members });
 }
 
 export async function remove(ctx: Ctx, name: string): Promise<void> {
@@ -19,7 +18,7 @@ export async function remove(ctx: Ctx, name: string): Promise<void> {
     if (!d.teams[name]) throw new UsageError(`No team ${name}.`);
     delete d.teams[name];
   });
-  ctx.out.success(`Team ${name} removed.`);
+  ctx.out.done(`Team ${name} removed.`, { team: name, removed: true });
 }
 
 export async function list(ctx: Ctx): Promise<void> {

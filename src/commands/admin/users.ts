@@ -11,8 +11,7 @@ export async function add(ctx: Ctx, name: string, opts: { role: Role }): Promise
   await editRoles(ctx, (d) => {
     d.users[name] = opts.role;
   });
-  ctx.out.success(`${name} is now ${opts.role}.`);
-  if (ctx.out.mode === 'json') ctx.out.json({ user: name, role: opts.role });
+  ctx.out.done(`${name} is now ${opts.role}.`, { user: name, role: opts.role });
 }
 
 export async function remove(ctx: Ctx, name: string): Promise<void> {
@@ -21,8 +20,7 @@ export async function remove(ctx: Ctx, name: string): Promise<void> {
     delete d.users[name];
     for (const members of Object.values(d.teams)) members.splice(0, members.length, ...members.filter((m) => m !== name));
   });
-  ctx.out.success(`${name} removed.`);
-  if (ctx.out.mode === 'json') ctx.out.json({ user: name, removed: true });
+  ctx.out.done(`${name} removed.`, { user: name, removed: true });
 }
 
 export async function list(ctx: Ctx): Promise<void> {
