@@ -1,8 +1,7 @@
 // The command tree. Each command's module is imported in its action, so `--version` and
 // `--help` load commander and nothing else.
 import { Argument, Command, Option, CommanderError } from 'commander';
-import type { IO } from './ui/io.js';
-import { processIO } from './ui/io.js';
+import { colorEnabled, processIO, type IO } from './ui/io.js';
 import type { Ctx, Globals } from './context.js';
 import { CliError, EXIT } from './errors.js';
 import { VERSION } from './version.js';
@@ -28,7 +27,8 @@ function lazy(state: { ctx?: Ctx; io: IO; code: number }, load: Loader, fn = 'ru
       color: g.color !== false,
     };
     // Loaded here, not at the top: --help and --version never need config, store or colours.
-    const { createContext } = await import('./context.js');
+    const [{ createContext }, { loadColor }] = await Promise.all([import('./context.js'), import('./ui/color.js')]);
+    if (colorEnabled(state.io, !globals.color)) await loadColor();
     state.ctx = createContext(state.io, globals);
     const mod = (await load()) as Record<string, Run>;
     const code = await mod[fn](state.ctx, ...args.slice(0, -1));

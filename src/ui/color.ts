@@ -1,12 +1,46 @@
-// A tiny palette over chalk with an explicit on/off switch (chalk's own detection looks at
-// process streams, not at the IO we were handed).
-import { Chalk, type ChalkInstance } from 'chalk';
+// A tiny palette with an explicit on/off switch (chalk's own detection looks at process streams,
+// not at the IO we were handed). chalk is loaded only when colour is on: piped runs skip it.
+import type { ChalkInstance } from 'chalk';
 import type { Severity, Stage } from '../domain/types.js';
 
-export type Palette = ChalkInstance;
+type Paint = (s: string) => string;
+export interface Palette {
+  bold: Paint & { red: Paint };
+  dim: Paint;
+  red: Paint;
+  green: Paint;
+  yellow: Paint;
+  gray: Paint;
+  cyan: Paint;
+  blue: Paint;
+  magenta: Paint;
+}
 
+const same: Paint = (s) => s;
+const PLAIN: Palette = {
+  bold: Object.assign((s: string) => s, { red: same }),
+  dim: same,
+  red: same,
+  green: same,
+  yellow: same,
+  gray: same,
+  cyan: same,
+  blue: same,
+  magenta: same,
+};
+
+let chalk: ChalkInstance | undefined;
+
+/** Load chalk before building a coloured palette (cli.ts does, when colour is on). */
+export async function loadColor(): Promise<void> {
+  if (chalk) return;
+  const { Chalk } = await import('chalk');
+  chalk = new Chalk({ level: 1 });
+}
+
+/** Colours when enabled and loadColor() has run; plain text otherwise. */
 export function palette(enabled: boolean): Palette {
-  return new Chalk({ level: enabled ? 1 : 0 });
+  return enabled && chalk ? chalk : PLAIN;
 }
 
 export function severityColor(c: Palette, s: Severity | string): string {

@@ -39,9 +39,9 @@ describe('start-up', () => {
     });
   }
 
-  it('list on an empty store loads the store but no prompt, HTTP or spinner library', () => {
+  it('a piped list loads the store but no prompt, HTTP, spinner, table or colour library', () => {
     const urls = importsOf(['list']);
     expect(urls.some((u) => u.includes('better-sqlite3'))).toBe(true);
-    expect(urls.filter((u) => /node_modules\/(@inquirer|got|ora)\//.test(u))).toEqual([]);
+    expect(urls.filter((u) => /node_modules\/(@inquirer|got|ora|cli-table3|chalk)\//.test(u))).toEqual([]);
   });
 });
