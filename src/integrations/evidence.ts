@@ -97,9 +97,12 @@ export async function readEvidence(path: string, maxBytes: number, opts: ReadEvi
     throw new UsageError(`${name}: cannot read (${code ?? 'error'}).`);
   }
   if (!st.isFile()) throw new UsageError(`${name} is not a regular file.`);
+  // Rounded sizes can look equal (50 MB vs 50 MB); then the exact byte counts say why.
+  const same = (size: number) => humanBytes(size) === humanBytes(maxBytes);
+  const exact = (n: number, size: number) => (same(size) ? `${humanBytes(n)} (${n} bytes)` : humanBytes(n));
   const tooBig = (size: number) =>
     new UsageError(
-      `${name} is ${humanBytes(size)}; this backend accepts at most ${humanBytes(maxBytes)} per file` +
+      `${name} is ${exact(size, size)}; this backend accepts at most ${exact(maxBytes, size)} per file` +
         (opts.limitNote ? ` (${opts.limitNote})` : '') +
         '.',
       'Compress it, trim it, or attach a link to where it is stored instead.',

@@ -123,6 +123,17 @@ export function caBundle(ca: string | undefined): string[] | undefined {
   return [...tls.rootCertificates, ca];
 }
 
+/** The response was over the caller's size cap; `limit` is that cap in bytes. */
+export class ResponseTooLargeError extends BackendError {
+  constructor(
+    message: string,
+    readonly limit: number,
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
 export async function httpRequest(s: HttpSettings, r: HttpRequest): Promise<HttpResponse> {
   const origin = safeOrigin(r.url);
   let tooLarge = false;
@@ -162,8 +173,9 @@ export async function httpRequest(s: HttpSettings, r: HttpRequest): Promise<Http
   } catch (err) {
     if (err instanceof BackendError) throw err;
     if (tooLarge) {
-      throw new BackendError(
+      throw new ResponseTooLargeError(
         `${s.service} at ${origin} sent a response larger than ${humanBytes(s.maxResponseBytes)}; refusing to read it.`,
+        s.maxResponseBytes,
         'Narrow the query, or raise the response limit if this is expected.',
       );
     }

@@ -236,6 +236,7 @@ export class MispClient {
   }
 
   private async post(path: string, body: unknown, signal?: AbortSignal): Promise<HttpResponse> {
+    let gatewayRetries = 0;
     for (let attempt = 0; ; attempt++) {
       const res = await httpRequest(
         { service: 'MISP', ca: this.o.ca, caKey: 'misp.ca', timeoutMs: this.o.timeoutMs, maxResponseBytes: this.o.maxResponseBytes },
@@ -264,6 +265,11 @@ export class MispClient {
         }
         this.rateWaitedMs += wait;
         await this.o.sleep(wait);
+        continue;
+      }
+      if ((res.status === 502 || res.status === 503 || res.status === 504) && gatewayRetries < 2) {
+        // restSearch and checkValue only read, so a proxy or worker hiccup is worth two more tries.
+        await this.o.sleep(500 * 2 ** gatewayRetries++);
         continue;
       }
       if (res.status === 401 || res.status === 403) {
@@ -366,7 +372,8 @@ function matchValue(a: MispAttribute, index: Map<string, string>): string | unde
 
 function addAttribute(r: MispValueResult, a: MispAttribute): void {
   r.hits++;
-  const types = new Set(r.type ? r.type.split(',') : []);
+  // The type asked about (for a miss) gives way to the types MISP actually holds.
+  const types = new Set(r.hits > 1 && r.type ? r.type.split(',') : []);
   if (a.type) types.add(a.type);
   r.type = [...types].join(',');
   if (a.to_ids === true || a.to_ids === 1 || a.to_ids === '1' || a.to_ids === 'true') r.toIds = true;

@@ -216,6 +216,17 @@ describe('enrich ID', () => {
     expect(misp.stub.requests).toHaveLength(0);
   });
 
+  it('names misp.ca when the CA file it names cannot be read', async () => {
+    misp = await startFakeMisp({ key: KEY, attributes: KNOWN });
+    sb = sandbox(mispEnv(misp.stub.url));
+    const id = await ticketFromRealAlert(sb, USER);
+    expect((await sb.run(['admin', 'config', 'set', 'misp.ca', `${sb.home}/lab-ca.pem`], { user: USER })).code).toBe(0);
+    const r = await sb.run(['enrich', id], { user: USER });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/misp\.ca names .*lab-ca\.pem, which cannot be read \(no such file\)/);
+    expect(misp.stub.requests).toHaveLength(0);
+  });
+
   it('refuses an unset misp.url as a usage error', async () => {
     sb = sandbox();
     const id = await ticketFromRealAlert(sb, USER);

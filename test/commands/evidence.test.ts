@@ -261,7 +261,7 @@ describe('--kibana-report', () => {
     const id = await ticketFromRealAlert(sb!, USER);
     const r = await sb!.run(['note', id, '-m', 'dashboard', '--kibana-report', kibana!.url + POST_PATH], { user: USER });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/The Kibana report is larger than that; this backend accepts at most 50 MB per file\./);
+    expect(r.stderr).toMatch(/The Kibana report is larger than 50 MB, the most this backend accepts per file\./);
     expect((await showJson(sb!, USER, id)).events.filter((e: { kind: string }) => e.kind === 'note')).toHaveLength(0);
   });
 
@@ -273,6 +273,24 @@ describe('--kibana-report', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/No Kibana credentials in profile default: set kibana\.apiKey, or kibana\.username and kibana\.password\./);
     expect(kibana.requests).toHaveLength(0);
+  });
+
+  it('sends the credentials only to the profile\'s Kibana', async () => {
+    kibana = await startStub([]);
+    sb = sandbox({ SOC_TICKET_KIBANA_API_KEY: KIBANA_KEY });
+    const id = await ticketFromRealAlert(sb, USER);
+    // Plain http to another host: refused without kibana.url naming it.
+    const clear = await sb.run(['note', id, '-m', 'x', '--kibana-report', 'http://kibana.example.org:5601' + POST_PATH], { user: USER });
+    expect(clear.code).toBe(2);
+    expect(clear.stderr).toMatch(/plain http to a non-loopback host/);
+    expect(clear.stderr).toMatch(/kibana\.url/);
+    // With kibana.url set, another origin is refused, even the loopback one.
+    await ok(['admin', 'config', 'set', 'kibana.url', 'https://kibana.soc.example.org/']);
+    const other = await sb.run(['note', id, '-m', 'x', '--kibana-report', kibana.url + POST_PATH], { user: USER });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/--kibana-report points at http:\/\/127\.0\.0\.1:\d+, not at the Kibana of profile default \(https:\/\/kibana\.soc\.example\.org\)/);
+    expect(kibana.requests).toHaveLength(0);
+    expect((await showJson(sb, USER, id)).events).toHaveLength(1);
   });
 
   it('refuses a URL that is not a reporting POST URL', async () => {

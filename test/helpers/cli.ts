@@ -70,26 +70,30 @@ export function sandbox(extraEnv: Record<string, string> = {}): Sandbox {
 }
 
 /**
- * A stdin that types each key once the program has printed something new and then gone quiet
- * for a moment (a prompt waiting), the way a person answers; it stays open like a terminal.
+ * A stdin that types each key the way a person answers: only while a prompt is waiting (an
+ * inquirer prompt line "? …" is on screen after the last finished one, which ends by showing the
+ * cursor again) and the screen has changed since the last key and then gone quiet. Keys typed
+ * between two prompts would be lost. It stays open like a terminal.
  */
 function typing(keys: string[], screen: () => string): PassThrough {
   const stdin = new PassThrough();
   const queue = [...keys];
-  let typedAt = 0; // screen length when the last key was typed
+  let typedAt = -1; // screen length when the last key was typed
   let last = 0;
   let quietSince = Date.now();
+  const SHOW_CURSOR = '\x1b[?25h';
   const timer = setInterval(() => {
-    const now = screen().length;
-    if (now !== last) {
-      last = now;
+    const text = screen();
+    if (text.length !== last) {
+      last = text.length;
       quietSince = Date.now();
       return;
     }
-    if (now === typedAt || Date.now() - quietSince < 80) return;
+    const waiting = text.slice(text.lastIndexOf(SHOW_CURSOR) + 1).includes('? ');
+    if (!waiting || text.length === typedAt || Date.now() - quietSince < 50) return;
     const k = queue.shift();
     if (k === undefined) return clearInterval(timer);
-    typedAt = now;
+    typedAt = text.length;
     stdin.write(k);
   }, 20);
   timer.unref();

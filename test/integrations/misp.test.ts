@@ -202,6 +202,22 @@ describe('MispClient.lookup', () => {
     expect(note).toMatch(/Not checked: https:\/\/gist\.github\.com\/andrewsmhay\/de1cdc63d04c2bbf8c12, Shellshock/);
   });
 
+  it('tries a read twice more after a gateway error, then gives up with the status', async () => {
+    const gateway = (status: number) => ({ method: 'POST', path: '/attributes/restSearch', times: 1, reply: () => ({ status, body: '<html>Bad Gateway</html>' }) });
+    stub = await startStub([gateway(502), gateway(504), { method: 'POST', path: '/attributes/restSearch', reply: () => ({ status: 200, body: PAGE1 }), times: 1 }, noWarn]);
+    const { c, sleeps } = client(stub.url);
+    const r = await c.lookup([URL1]);
+    stub.assertDone();
+    expect(sleeps).toEqual([500, 1000]);
+    expect(r.results[0].hits).toBe(1);
+    await stub.close();
+
+    stub = await startStub([{ method: 'POST', path: '/attributes/restSearch', reply: () => ({ status: 503, body: 'Service Unavailable' }) }]);
+    const again = client(stub.url);
+    await expect(again.c.lookup([URL1])).rejects.toThrow(/^MISP \/attributes\/restSearch failed \(503\): Service Unavailable$/);
+    expect(stub.requests).toHaveLength(3);
+  });
+
   it('turns 403 into a clear BackendError without the key', async () => {
     stub = await startStub([
       {
