@@ -50,7 +50,7 @@ export function createContext(io: IO, globals: Globals, clock: () => Date = () =
     async actor(action) {
       if (!identity) {
         const cfg = ctx.config();
-        const user = cfg.get('backend') === 'osticket' ? await osticketUser(cfg) : localUserName(io.env);
+        const user = cfg.get('backend') === 'osticket' ? await osticketUser(cfg, io.env) : localUserName(io.env);
         identity = resolveIdentity(user, io.env);
         if (identity.labMode) labModeNotice(ctx, identity);
       }
@@ -67,8 +67,10 @@ export function createContext(io: IO, globals: Globals, clock: () => Date = () =
   return ctx;
 }
 
-async function osticketUser(cfg: Config): Promise<string> {
+/** On osTicket you are the logged-in agent; a bot with only an API key is its local user. */
+async function osticketUser(cfg: Config, env: Ctx['io']['env']): Promise<string> {
   const user = cfg.get('osticket.username');
+  if (!user && cfg.get('osticket.apiKey')) return localUserName(env);
   if (!user) {
     throw new UsageError(`Profile ${cfg.profile} uses osTicket but has no agent user name.`, 'Log in: soc-ticket login');
   }

@@ -67,7 +67,8 @@ export interface IngestItem {
   hash: string;
 }
 
-export type IngestFate = 'created' | 'occurrence' | 'resolved-update' | 'duplicate' | 'skipped';
+/** `rejected`: the backend refused this one alert (e.g. osTicket's validation); `detail` says why. */
+export type IngestFate = 'created' | 'occurrence' | 'resolved-update' | 'duplicate' | 'skipped' | 'rejected';
 
 export interface IngestOutcome {
   fate: IngestFate;

@@ -127,30 +127,33 @@ export class Ingestor {
       for (const p of items) this.queue(p, `backend: ${e.message}`);
       return;
     }
-    outcomes.forEach((oc, i) => this.report({ fate: oc.fate, ticket: oc.ticket, detail: oc.detail, source: items[i].source, line: items[i].line, alert: items[i].alert }));
+    outcomes.forEach((oc, i) => {
+      const p = items[i];
+      if (oc.fate === 'rejected') this.reject(p.source ?? 'input', p.line ?? 0, oc.detail ?? 'refused by the backend', p.alert.raw);
+      else this.report({ fate: oc.fate, ticket: oc.ticket, detail: oc.detail, source: p.source, line: p.line, alert: p.alert });
+    });
   }
 
   /** Deliver what earlier runs queued; stops at the first backend failure or the flood limit. */
   async retryOutbox(): Promise<void> {
     if (this.o.dryRun) return;
+    let afterId = 0;
     for (;;) {
-      const entries = this.o.state.pending(500);
+      // Entries that fail stay in the outbox; paging by id visits each one once per call.
+      const entries = this.o.state.pending(500, afterId);
       if (!entries.length) break;
-      let progressed = false;
       for (const e of entries) {
-        if (this.backendDown) break;
-        if (this.overLimit()) return;
-        const before = this.summary.queued;
-        await this.deliverOne({ alert: e.alert, hash: e.hash, source: e.source ?? undefined, line: e.line ?? undefined }, e.id);
-        if (this.summary.queued === before) {
-          this.summary.fromOutbox++;
-          progressed = true;
-        } else {
-          this.summary.queued--; // it was already queued: not a new queueing
-        }
+        afterId = e.id;
+        if (this.backendDown || this.overLimit()) return;
+        const delivered = await this.deliverOne({ alert: e.alert, hash: e.hash, source: e.source ?? undefined, line: e.line ?? undefined }, e.id);
+        if (delivered) this.summary.fromOutbox++;
       }
-      if (!progressed || this.backendDown) break;
     }
+  }
+
+  /** A long-running receiver tries the backend again after a failure, once per request. */
+  clearBackendError(): void {
+    this.backendDown = undefined;
   }
 
   private since(): Date {
@@ -165,29 +168,58 @@ export class Ingestor {
     return this.createdAt.length >= max;
   }
 
-  private queue(p: Pending, reason: string, outboxId?: number): void {
-    if (outboxId === undefined) this.o.state.enqueue(p.hash, p.alert, reason, p.source, p.line);
-    else this.o.state.deliveryFailed(outboxId, reason);
-    this.report({ fate: 'queued', source: p.source, line: p.line, detail: reason, alert: p.alert });
+  /** Into the outbox (or, for an entry already there, note the failed attempt). */
+  private queue(p: Pending, reason: string, outboxId?: number): false {
+    if (outboxId === undefined) {
+      this.o.state.enqueue(p.hash, p.alert, reason, p.source, p.line);
+      this.report({ fate: 'queued', source: p.source, line: p.line, detail: reason, alert: p.alert });
+    } else this.o.state.deliveryFailed(outboxId, reason);
+    return false;
   }
 
-  private async deliverOne(p: Pending, outboxId?: number): Promise<void> {
+  /**
+   * One alert to the store. Returns false when it stays (or is put) in the outbox.
+   * On a store with ingestBatch the ticket and the event hash commit in one transaction, so a
+   * process killed at any point neither loses the alert nor counts it twice.
+   */
+  private async deliverOne(p: Pending, outboxId?: number): Promise<boolean> {
     const { store, state, actor } = this.o;
-    const done = (r: FateReport, ticketId: number | null) => {
-      state.transaction(() => {
-        state.markIngested(p.hash, ticketId);
-        if (outboxId !== undefined) state.delivered(outboxId);
-      });
+    const settle = (r: FateReport) => {
+      if (outboxId !== undefined) state.delivered(outboxId);
       this.report({ ...r, source: p.source, line: p.line, alert: p.alert });
+      return true;
     };
     const prior = state.wasIngested(p.hash);
-    if (prior) {
-      if (outboxId !== undefined) state.delivered(outboxId);
-      return this.report({ fate: 'duplicate', source: p.source, line: p.line, ticket: prior.ticketId ? { id: prior.ticketId, number: String(prior.ticketId) } : undefined });
-    }
+    if (prior) return settle({ fate: 'duplicate', ticket: prior.ticketId ? { id: prior.ticketId, number: String(prior.ticketId) } : undefined });
     if (this.backendDown) return this.queue(p, `backend: ${this.backendDown}`, outboxId);
     try {
       const existing = await store.findByDedupKey(p.alert.dedupKey, this.since());
+      const opensTicket = !existing && p.alert.status !== 'resolved';
+      if (opensTicket && this.overLimit()) {
+        if (outboxId === undefined) this.queue(p, 'flood control (--max-new-per-minute)');
+        return false;
+      }
+      const atomic = store as TicketStore & Partial<BatchIngest>;
+      if (typeof atomic.ingestBatch === 'function') {
+        const [oc] = await atomic.ingestBatch([{ alert: p.alert, hash: p.hash }], { actor, windowSince: this.since() });
+        if (oc.fate === 'created') this.createdAt.push(this.o.clock().getTime());
+        if (oc.fate === 'rejected') {
+          if (outboxId !== undefined) state.delivered(outboxId);
+          this.reject(p.source ?? 'outbox', p.line ?? 0, oc.detail ?? 'refused by the backend', p.alert.raw);
+          return true;
+        }
+        return settle({ fate: oc.fate, ticket: oc.ticket, detail: oc.detail });
+      }
+      // A remote store: the ticket first, then the hash. A kill in between makes the re-run
+      // find the ticket by its dedup key (an occurrence), never a second ticket.
+      const done = (r: FateReport, ticketId: number | null) => {
+        state.transaction(() => {
+          state.markIngested(p.hash, ticketId);
+          if (outboxId !== undefined) state.delivered(outboxId);
+        });
+        this.report({ ...r, source: p.source, line: p.line, alert: p.alert });
+        return true;
+      };
       if (p.alert.status === 'resolved') {
         if (!existing) return done({ fate: 'skipped', detail: 'resolved alert with no open ticket' }, null);
         const t = await store.addNote(existing.id, actor, `The source reports this alert resolved at ${p.alert.time}.`, undefined, 'occurrence');
@@ -197,13 +229,9 @@ export class Ingestor {
         const t = await store.addOccurrence(existing.id, p.alert, actor);
         return done({ fate: 'occurrence', ticket: { id: t.id, number: t.number } }, t.id);
       }
-      if (this.overLimit()) {
-        if (outboxId === undefined) this.queue(p, 'flood control (--max-new-per-minute)');
-        return;
-      }
       const t = await store.createFromAlert(p.alert, actor);
       this.createdAt.push(this.o.clock().getTime());
-      done({ fate: 'created', ticket: { id: t.id, number: t.number } }, t.id);
+      return done({ fate: 'created', ticket: { id: t.id, number: t.number } }, t.id);
     } catch (e) {
       if (e instanceof BackendError) {
         this.backendDown = e.message;
@@ -212,7 +240,8 @@ export class Ingestor {
       if (e instanceof CliError) {
         // The backend refused this alert (e.g. osTicket's validation): keep it as a reject.
         if (outboxId !== undefined) state.delivered(outboxId);
-        return this.reject(p.source ?? 'outbox', p.line ?? 0, e.message, p.alert.raw);
+        this.reject(p.source ?? 'outbox', p.line ?? 0, e.message, p.alert.raw);
+        return true;
       }
       throw e;
     }

@@ -24,7 +24,7 @@ export class StateDb {
       seen: db.prepare<[string], { ticket_id: number | null }>('SELECT ticket_id FROM ingested WHERE hash = ?'),
       markSeen: db.prepare('INSERT OR IGNORE INTO ingested (hash, ticket_id, at) VALUES (?, ?, ?)'),
       enqueue: db.prepare('INSERT OR IGNORE INTO outbox (hash, alert, source, line, reason, queued_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      pending: db.prepare('SELECT id, hash, alert, source, line, reason, attempts FROM outbox ORDER BY id LIMIT ?'),
+      pending: db.prepare('SELECT id, hash, alert, source, line, reason, attempts FROM outbox WHERE id > ? ORDER BY id LIMIT ?'),
       done: db.prepare('DELETE FROM outbox WHERE id = ?'),
       failed: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?'),
       count: db.prepare('SELECT count(*) AS n FROM outbox'),
@@ -59,8 +59,9 @@ export class StateDb {
     this.q.enqueue.run(hash, JSON.stringify(alert), source ?? null, line ?? null, reason, this.now());
   }
 
-  pending(limit = 1000): OutboxEntry[] {
-    return (this.q.pending.all(limit) as Array<Record<string, unknown>>).map((r) => ({
+  /** Outbox entries in queueing order, `limit` at a time after the entry `afterId`. */
+  pending(limit = 1000, afterId = 0): OutboxEntry[] {
+    return (this.q.pending.all(afterId, limit) as Array<Record<string, unknown>>).map((r) => ({
       id: r.id as number,
       hash: r.hash as string,
       alert: JSON.parse(r.alert as string),

@@ -243,11 +243,13 @@ function parseThread(html: string): Array<ThreadEntry | ThreadEventItem> {
         attachments: attachArea >= 0 ? parseAttachments(chunk.slice(attachArea)) : [],
       });
     } else {
-      const desc = /<span class="faded description">([\s\S]*?)<time\b/i.exec(chunk);
-      const actor = /<b>(?:<img[^>]*>)?([\s\S]*?)<\/b>/i.exec(desc?.[1] ?? '');
+      // The description holds the actor, a <time>, and for edits "— Priority Level changed from … to …".
+      const desc = /<span class="faded description">([\s\S]*?)<\/span>\s*<\/div>/i.exec(chunk);
+      const descHtml = desc ? desc[1].replace(/<time\b[\s\S]*?<\/time>/gi, ' ') : '';
+      const actor = /<b>(?:<img[^>]*>)?([\s\S]*?)<\/b>/i.exec(descHtml);
       out.push({
         kind: 'event',
-        text: desc ? inlineText(desc[1]) : inlineText(chunk),
+        text: desc ? inlineText(descHtml) : inlineText(chunk),
         actor: actor ? inlineText(actor[1]) || undefined : undefined,
         time: timeAfter(chunk, 0),
       });

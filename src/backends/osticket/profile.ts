@@ -46,6 +46,27 @@ export interface OsTicketProfile {
   timeoutMs?: number;
   /** Requester written on API-created tickets (default `soc-ticket <soc-ticket@localhost.localdomain>`). */
   requester?: { name: string; email: string };
+  /** Display names osTicket shows (CSV, ticket page), read by `admin osticket setup`. */
+  names?: OsTicketNames;
+  /** Parallel requests for ingest and bulk changes (default 8). */
+  concurrency?: number;
+}
+
+export interface OsTicketNames {
+  /** status id → name, e.g. `{ "6": "Triaged" }`. */
+  statuses?: Record<string, string>;
+  /** help topic id → name. */
+  topics?: Record<string, string>;
+  /** priority id → name. */
+  priorities?: Record<string, string>;
+  /** agent user name → display name ("Analyst One"). */
+  agents?: Record<string, string>;
+  department?: string;
+  /** agent user name → primary department / osTicket role (for whoami). */
+  agentDepartments?: Record<string, string>;
+  agentRoles?: Record<string, string>;
+  /** help topic id → department name (a topic outside the SOC department hides its tickets). */
+  topicDepartments?: Record<string, string>;
 }
 
 /** Credentials; kept by the caller (config/keyring), handed to the store, never logged. */

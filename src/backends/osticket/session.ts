@@ -87,6 +87,7 @@ export interface RequestOptions {
   multipart?: FormData;
   /** Send the CSRF token as a form field (classic page POSTs) rather than a header. */
   csrfInForm?: boolean;
+  headers?: Record<string, string>;
 }
 
 /** Does this answer mean "your session is gone"? */
@@ -164,7 +165,7 @@ export class OsTicketSession {
     }
   }
 
-  private async raw(method: 'GET' | 'POST', path: string, o: RequestOptions & { headers?: Record<string, string> } = {}): Promise<RawResponse> {
+  private async raw(method: 'GET' | 'POST', path: string, o: RequestOptions = {}): Promise<RawResponse> {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     const cookie = this.jar.header();
     if (cookie) headers.cookie = cookie;
@@ -198,6 +199,9 @@ export class OsTicketSession {
     const page = await this.raw('GET', 'scp/login.php');
     if (page.status !== 200) throw this.unexpected('GET scp/login.php', page);
     const token = extractCsrf(page.body);
+    if (!token && /Fatal error/i.test(page.body)) {
+      throw new OsTicketUnavailableError(`osTicket itself is failing (PHP fatal error: ${short(page.body.replace(/^[\s\S]*?Fatal error/i, ''), 100)}).`, 'Its database or PHP may be down; ask the osTicket admin.');
+    }
     if (!token) throw new OsTicketUnavailableError('The osTicket login page carries no CSRF token; is osticket.url the osTicket root?');
     this.csrf = token;
     const res = await this.raw('POST', 'scp/login.php', {
@@ -383,6 +387,7 @@ export class OsTicketSession {
   }
 
   async logout(): Promise<void> {
+    this.restore();
     if (!this.loggedIn) return;
     try {
       await this.raw('GET', 'scp/logout.php');
