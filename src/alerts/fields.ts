@@ -21,7 +21,7 @@ export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const hasOwn = (o: object, k: string): boolean => Object.hasOwn(o, k);
 
 function lookup(o: unknown, segs: string[], from: number): unknown {
   if (from === segs.length) return o;
@@ -49,7 +49,28 @@ function lookup(o: unknown, segs: string[], from: number): unknown {
  */
 export function getPath(obj: unknown, path: string): unknown {
   if (path === '') return obj;
-  return lookup(obj, path.split('.'), 0);
+  const segs = segments(path);
+  // Fast path, the common case: plain nesting all the way down.
+  let o: unknown = obj;
+  let i = 0;
+  for (; i < segs.length; i++) {
+    if (!isObj(o) || !hasOwn(o, segs[i])) break;
+    o = o[segs[i]];
+  }
+  if (i === segs.length && o !== undefined) return o;
+  if (segs.length === 1 && !Array.isArray(obj)) return undefined;
+  return lookup(obj, segs, 0);
+}
+
+// Paths are a small fixed set (format code, config): split each once.
+const SPLIT = new Map<string, string[]>();
+function segments(path: string): string[] {
+  let s = SPLIT.get(path);
+  if (!s) {
+    s = path.split('.');
+    if (SPLIT.size < 4096) SPLIT.set(path, s);
+  }
+  return s;
 }
 
 /** First path with a value other than undefined/null. */

@@ -214,7 +214,10 @@ export class AlertScanner {
             if (c === QUOTE) {
               this.state = JUNK_STR;
               this.esc = false;
+              // the opening quote may be the chunk's last byte: keep it now
+              this.addHead(chunk.subarray(i, i + 1));
               i++;
+              junkStart = i;
             } else this.state = JUNK_TOK;
           } else {
             this.pendingReason = 'not a JSON object';
@@ -451,6 +454,11 @@ export class AlertScanner {
         this.flushPending(out);
         break;
     }
+    if (this.state === OUT && this.arrayDepth > 0) {
+      // a cut-off export: what was read is kept; say the array never closed
+      this.error(out, this.line, 'invalid JSON: unexpected end of input inside an array', '');
+    }
+    this.arrayDepth = 0;
     this.state = OUT;
   }
 }

@@ -108,7 +108,7 @@ export class Ingestor {
     if (this.o.dryRun) return this.dryRun(p);
     if (this.batchStore) {
       this.batch.push(p);
-      if (this.batch.length >= (this.o.batchSize ?? 1000)) await this.flush();
+      if (this.batch.length >= (this.o.batchSize ?? 2000)) await this.flush();
       return;
     }
     await this.deliverOne(p);

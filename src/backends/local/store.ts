@@ -272,7 +272,17 @@ export class LocalStore implements TicketStore, BatchIngest {
     return (await this.get(id))!;
   }
 
+  private bulkTuned = false;
+
   async ingestBatch(items: IngestItem[], opts: IngestOptions): Promise<IngestOutcome[]> {
+    if (!this.bulkTuned) {
+      // Bulk ingestion inserts into indexes keyed by random hashes: with SQLite's default 2 MB
+      // page cache their pages are evicted and re-read on every batch (measured: 100k alerts
+      // 5.7 s → 4.3 s with 32 MB; 8 MB keeps most of it within the 150 MB RSS budget). Bounded,
+      // so peak RSS stays flat on any input size.
+      if (Math.abs(Number(this.db.pragma('cache_size', { simple: true }))) < 8192) this.db.pragma('cache_size = -8192');
+      this.bulkTuned = true;
+    }
     const since = opts.windowSince.toISOString();
     // One transaction per batch: a killed process loses the open batch as a whole, and the
     // re-run (which skips hashes already ingested) redoes it.
