@@ -49,8 +49,7 @@ export async function run(ctx: Ctx, files: string[], opts: IngestOptions): Promi
   // generation up to 3 × 16 MB it never gives back; holding it at its start size keeps a
   // 1 GB run under 150 MB RSS at no measurable cost in speed (bench/ingest/README.md).
   (await import('node:v8')).setFlagsFromString('--semi-space-growth-factor=1');
-  const { normaliseAll } = await import('../alerts/normalise.js');
-  const { readInputs } = await import('../alerts/reader.js');
+  const { parsedInputs } = await import('../ingest/parsed.js');
   const store = await ctx.store();
   const out = ctx.out;
   const dry: FateReport[] = [];
@@ -75,18 +74,9 @@ export async function run(ctx: Ctx, files: string[], opts: IngestOptions): Promi
     if (!opts.retry) {
       const nopts = normaliseOptions(ctx, settings);
       const maxObjectBytes = Number(ctx.config().get('ingest.maxObjectBytes')) || undefined;
-      for await (const item of readInputs(files, ctx.io.stdin, { maxObjectBytes })) {
-        if (++n % 1000 === 0) spinner.update(`Ingesting… ${n} objects`);
-        if (item.kind === 'error') {
-          ingestor.reject(item.source, item.line, item.reason, item.text);
-          continue;
-        }
-        // Envelopes (Elasticsearch hits, Kibana archives, EVE in `message`) hold one or more alerts.
-        for (const res of normaliseAll(item.value, item.text, nopts)) {
-          if ('error' in res) ingestor.reject(item.source, item.line, res.error, res.text, res.field);
-          else if ('skip' in res) ingestor.skip(item.source, item.line, res.skip);
-          else for (const a of res.alerts) await ingestor.add(a, item.source, item.line);
-        }
+      for await (const p of parsedInputs(files, ctx.io.stdin, { maxObjectBytes }, nopts)) {
+        if (++n % 1000 === 0) spinner.update(`Ingesting… ${n} items`);
+        await ingestor.take(p);
       }
     }
   } finally {

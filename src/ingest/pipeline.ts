@@ -5,6 +5,7 @@ import type { NormalisedAlert } from '../alerts/types.js';
 import type { BatchIngest, IngestOutcome, TicketStore } from '../backends/types.js';
 import { BackendError, CliError } from '../errors.js';
 import type { StateDb } from './state.js';
+import type { Parsed } from './parsed.js';
 import type { RejectsFile } from './rejects.js';
 
 export type Fate = 'created' | 'occurrence' | 'resolved-update' | 'duplicate' | 'skipped' | 'rejected' | 'queued';
@@ -92,6 +93,13 @@ export class Ingestor {
     else if (r.fate === 'rejected') s.rejected++;
     else if (r.fate === 'queued') s.queued++;
     this.o.onFate?.(r);
+  }
+
+  /** One outcome of reading the input: an alert to deliver, or a skip or reject to report. */
+  async take(p: Parsed): Promise<void> {
+    if (p.kind === 'reject') this.reject(p.source, p.line, p.reason, p.text, p.field);
+    else if (p.kind === 'skip') this.skip(p.source, p.line, p.reason);
+    else await this.add(p.alert, p.source, p.line);
   }
 
   reject(source: string, line: number, reason: string, text: string, field?: string): void {

@@ -11,7 +11,7 @@ import type { Ctx } from '../context.js';
 import { UsageError, EXIT } from '../errors.js';
 import { sanitizeCell } from '../ui/sanitize.js';
 import { scanBuffer } from '../alerts/reader.js';
-import { normaliseAll } from '../alerts/normalise.js';
+import { parseItem } from './parsed.js';
 import { isAlertFormat } from '../alerts/detect.js';
 import { ALERT_FORMATS } from '../alerts/types.js';
 import type { FateReport, Ingestor, Summary } from './pipeline.js';
@@ -239,17 +239,7 @@ export async function startWebhook(ctx: Ctx, actorUser: string, settings: Ingest
       try {
         ingestor.clearBackendError();
         const opts = format ? { ...nopts, format: format as IngestSettings['format'] } : nopts;
-        for (const item of items) {
-          if (item.kind === 'error') {
-            ingestor.reject(item.source, item.line, item.reason, item.text);
-            continue;
-          }
-          for (const res of normaliseAll(item.value, item.text, opts)) {
-            if ('error' in res) ingestor.reject(item.source, item.line, res.error, res.text, res.field);
-            else if ('skip' in res) ingestor.skip(item.source, item.line, res.skip);
-            else for (const a of res.alerts) await ingestor.add(a, item.source, item.line);
-          }
-        }
+        for (const item of items) for (const p of parseItem(item, opts)) await ingestor.take(p);
         await ingestor.flush();
       } finally {
         current = undefined;
