@@ -39,15 +39,21 @@ export class CookieJar {
       if (eq <= 0) continue;
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
+      // RFC 6265 §5.3: Max-Age wins over Expires. osTicket sends both; Max-Age is relative, so a
+      // client whose clock is off from the server's does not throw away a live session.
+      const attr = (name: string) => {
+        for (const a of attrs) {
+          const eq = a.indexOf('=');
+          if (eq > 0 && a.slice(0, eq).trim().toLowerCase() === name) return a.slice(eq + 1).trim();
+        }
+        return undefined;
+      };
+      const maxAge = attr('max-age');
+      const expires = attr('expires');
       const expired =
         value === '' ||
         value === 'deleted' ||
-        attrs.some((a) => {
-          const [k, v] = a.split('=').map((x) => x.trim());
-          if (/^max-age$/i.test(k)) return Number(v) <= 0;
-          if (/^expires$/i.test(k)) return Date.parse(v) < Date.now();
-          return false;
-        });
+        (maxAge !== undefined ? Number(maxAge) <= 0 : expires !== undefined && Date.parse(expires) < Date.now());
       if (expired) changed = this.cookies.delete(name) || changed;
       else if (this.cookies.get(name) !== value) {
         this.cookies.set(name, value);
