@@ -55,7 +55,11 @@ export interface TicketStore {
   /** The ticket (not closed) that carries this dedup key and was seen since `since`. */
   findByDedupKey(key: string, since: Date): Promise<Ticket | null>;
   addOccurrence(id: number, alert: NormalisedAlert, actor: string): Promise<Ticket>;
-  applyChange(id: number, change: TicketChange): Promise<Ticket>;
+  /**
+   * Apply a planned transition. `known` is the ticket as the caller just read it to plan the
+   * change; a backend may use it instead of reading the ticket again (see OsTicketStore).
+   */
+  applyChange(id: number, change: TicketChange, known?: Ticket): Promise<Ticket>;
   addNote(id: number, actor: string, text: string, attachments?: AttachmentInput[], kind?: TicketEvent['kind']): Promise<Ticket>;
   lookups(): Promise<Lookups>;
   close(): Promise<void>;

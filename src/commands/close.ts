@@ -115,7 +115,7 @@ export async function run(ctx: Ctx, ids: string[], opts: CloseOptions): Promise<
   let done = 0;
   const applied = await mapLimit(ready, concurrency, async (p): Promise<Result> => {
     try {
-      const t = await store.applyChange(p.t!.id, p.change!);
+      const t = await store.applyChange(p.t!.id, p.change!, p.t);
       return { id: t.number, ok: true, action: 'closed', detail: t.title, exitCode: 0, ticket: t };
     } catch (e) {
       const err = e as CliError;

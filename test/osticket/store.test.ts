@@ -219,6 +219,27 @@ describe('transitions', () => {
     stub.assertDone();
   });
 
+  it('a closure planned on a ticket just read sends only the status change (bulk close: one request per ticket)', async () => {
+    const { stub, s } = await store([...LOGIN, VIEW, { method: 'POST', path: 'scp/ajax.php/tickets/2/status', reply: 'status-ok.201.http', check: (req) => expect(form(req).get('status_id')).toBe('3') }]);
+    const t = (await s.get(2))!;
+    const resolved = { ...t, stage: 'resolved' as const };
+    const before = stub.requests.length;
+    const after = await s.applyChange(t.id, { expectStage: 'resolved', to: 'closed', actor: 'lead1' }, resolved);
+    expect(stub.requests.length - before).toBe(1);
+    expect(after.stage).toBe('closed');
+    stub.assertDone();
+  });
+
+  it('a second lead closing the same ticket is refused by osTicket itself (exit 5)', async () => {
+    const { stub, s } = await store([...LOGIN, VIEW, { method: 'POST', path: 'scp/ajax.php/tickets/2/status', reply: 'status-same.200.http' }]);
+    const t = (await s.get(2))!;
+    const err = await s.applyChange(t.id, { expectStage: 'resolved', to: 'closed', actor: 'lead2' }, { ...t, stage: 'resolved' }).catch((e) => e);
+    expect(err).toBeInstanceOf(OsTicketRefusedError);
+    expect(err.exitCode).toBe(EXIT.workflow);
+    expect(err.message).toMatch(/already set to/);
+    stub.assertDone();
+  });
+
   it('assign --to me on an unassigned ticket claims it; 201 counts even with the misleading dialog body', async () => {
     const view = { method: 'GET' as const, path: 'scp/tickets.php', reply: { status: 200, body: unassignedTriaged() } };
     const { stub, s } = await store([

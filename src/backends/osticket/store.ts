@@ -417,11 +417,15 @@ export class OsTicketStore implements TicketStore, BatchIngest {
     }
   }
 
-  async applyChange(id: number, change: TicketChange): Promise<Ticket> {
+  async applyChange(id: number, change: TicketChange, known?: Ticket): Promise<Ticket> {
     const rid = await this.realId(id);
-    const page = await this.page({ id: rid });
-    if (!page) throw new WorkflowError(`No ticket ${this.numberOf(id)} in osTicket.`);
-    const t = ticketFromPage(page, this.map);
+    // A closure planned on a ticket the caller has just read needs no second read of its ~100 KB
+    // page: osTicket itself refuses to close a ticket twice ("already set to Closed status"), so
+    // two leads racing still cannot both close it. Every other transition reads the ticket again.
+    const reuse = change.to === 'closed' && known !== undefined && known.id === rid && known.stage === change.expectStage;
+    const page = reuse ? undefined : await this.page({ id: rid });
+    if (!reuse && !page) throw new WorkflowError(`No ticket ${this.numberOf(id)} in osTicket.`);
+    const t = reuse ? known : ticketFromPage(page!, this.map);
     if (t.stage !== change.expectStage) {
       throw new StageConflictError(`Ticket ${t.number} changed under us: it is now ${t.stage}, not ${change.expectStage}.`, `Look again: soc-ticket show ${t.number}`);
     }
@@ -436,7 +440,7 @@ export class OsTicketStore implements TicketStore, BatchIngest {
       fields: Object.fromEntries(Object.entries(fields).filter(([, v]) => v)) as Record<string, string>,
       text: change.comment,
     });
-    const hadAgent = !!page.assignedTo;
+    const hadAgent = !!page?.assignedTo;
     try {
       switch (change.to) {
         case 'triaged': {
