@@ -10,7 +10,7 @@ import { StateDb } from '../../src/ingest/state.js';
 import { openDb } from '../../src/backends/local/db.js';
 import { EXIT, StageConflictError } from '../../src/errors.js';
 import type { NormalisedAlert } from '../../src/alerts/types.js';
-import { LOGIN, form, osticket, type Step } from './replay.js';
+import { LOGIN, form, osticket, recorded, type Step } from './replay.js';
 
 const PROFILE: Omit<OsTicketProfile, 'url'> = {
   statuses: { open: 1, triaged: 6, inProgress: 7, resolved: 2, closed: 3 },
@@ -163,6 +163,19 @@ describe('list', () => {
     const ts = await s.list({ stages: ['new'], category: 'malware' });
     expect(ts).toHaveLength(1);
     expect(ts[0]).toMatchObject({ id: 2, number: '629340', stage: 'new', severity: 'high', assignee: 'analyst1', updatedAt: '2026-12-04T05:56:03.000Z' });
+    stub.assertDone();
+  });
+
+  it('takes export ids with _ and - (seen live: "b_NdyV")', async () => {
+    const start = recorded('export-start.201.http');
+    const { stub, s } = await store([
+      ...LOGIN,
+      { method: 'POST', path: 'scp/ajax.php/tickets/export/1', reply: { ...start, body: Buffer.from('{"eid":"b_Nd-V","interval":5}') } },
+      { method: 'POST', path: 'scp/ajax.php/export/b_Nd-V/check', reply: 'export-check-ready.201.http' },
+      { method: 'GET', path: 'scp/export.php', reply: 'export-download-open.200.http', check: (r) => expect(r.query.get('id')).toBe('b_Nd-V') },
+      { method: 'GET', path: 'scp/ajax.php/tickets/number-lookup', reply: 'number-lookup.200.http', times: 3 },
+    ]);
+    expect((await s.list({ stages: ['new'] })).length).toBe(3);
     stub.assertDone();
   });
 

@@ -36,9 +36,10 @@ async function exportOnce(session: OsTicketSession, queue: number | string, time
   if (start.status === 403 || start.status === 404) {
     throw new OsTicketUnavailableError(`osTicket refused the export of queue ${queue} (HTTP ${start.status}).`, 'Check that this agent can see the queue in the staff panel.');
   }
-  if (start.status !== 201 || !ack?.eid || !/^[A-Za-z0-9]+$/.test(ack.eid)) {
+  if (start.status !== 201 || !ack?.eid || !/^[A-Za-z0-9_-]+$/.test(ack.eid)) {
     throw session.unexpected(`the export of queue ${queue}`, start);
   }
+  // Export ids are random URL-safe text (seen: "OAwMRH", "b_NdyV"); checked before going into a path.
   const eid = ack.eid;
   const deadline = Date.now() + timeoutMs;
   await sleep(settleMs);
