@@ -190,7 +190,7 @@ describe.skipIf(missing.length > 0)('osTicket live', () => {
     });
     const r = await ok('lead', ['--json', 'close', '-', '--yes', '--concurrency', '8'], { stdin: made.map((t) => t.number).join('\n') });
     expect(JSON.parse(r.stdout).closed).toBe(50);
-    const closed = JSON.parse((await ok('lead', ['--json', 'list', '--stage', 'closed'])).stdout).map((t: { number: string }) => t.number);
+    const closed = JSON.parse((await ok('lead', ['--json', 'list', '--stage', 'closed', '--limit', '1000000'])).stdout).map((t: { number: string }) => t.number);
     for (const t of made) expect(closed).toContain(t.number);
   });
 
