@@ -90,3 +90,12 @@ export interface IngestOptions {
 export interface BatchIngest {
   ingestBatch(items: IngestItem[], opts: IngestOptions): Promise<IngestOutcome[]>;
 }
+
+/**
+ * What a remote store's ingestBatch error may carry when the backend failed part-way through:
+ * `delivered[i]` is the outcome of `items[i]` if that alert got through before the failure, so
+ * only the others are queued (osTicket creates ticket by ticket, there is no batch transaction).
+ */
+export interface PartialBatchFailure {
+  delivered: Array<IngestOutcome | undefined>;
+}

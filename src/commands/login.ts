@@ -3,7 +3,7 @@
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
 import { OsTicketSession } from '../backends/osticket/session.js';
-import { fileSessionStore, profileFromConfig, sessionPath } from '../backends/osticket/settings.js';
+import { exportSessionPath, fileSessionStore, profileFromConfig, sessionPath } from '../backends/osticket/settings.js';
 import { textOrStdin } from './shared.js';
 
 function requireOsTicket(ctx: Ctx): void {
@@ -51,15 +51,20 @@ export async function logout(ctx: Ctx): Promise<void> {
   const username = cfg.get('osticket.username');
   const store = fileSessionStore(sessionPath(ctx.io.env, cfg.profile));
   const session = new OsTicketSession({ profile: profileFromConfig(cfg), secrets: { username, password: cfg.get('osticket.password') }, sessionStore: store });
+  // The second session (parallel exports of list --all) ends with the first.
+  const exportStore = fileSessionStore(exportSessionPath(ctx.io.env, cfg.profile));
+  const second = new OsTicketSession({ profile: profileFromConfig(cfg), secrets: { username, password: cfg.get('osticket.password') }, sessionStore: exportStore, http: session.http });
   let remote = 'ended';
   try {
     await session.logout();
+    await second.logout();
   } catch {
     remote = 'could not be ended on the server (it expires by itself)';
   } finally {
     session.close();
   }
   store.remove();
+  exportStore.remove();
   cfg.setSecret('osticket.password', undefined);
   ctx.out.success(`Logged out${username ? ` ${username}` : ''}: session ${remote}, stored password forgotten.`);
   if (ctx.out.mode === 'json') ctx.out.json({ profile: cfg.profile, username: username ?? null, loggedIn: false });

@@ -2,7 +2,7 @@
 // Every alert ends up on a ticket, in the outbox, or in the rejects file: never nowhere.
 import { createHash } from 'node:crypto';
 import type { NormalisedAlert } from '../alerts/types.js';
-import type { BatchIngest, IngestOutcome, TicketStore } from '../backends/types.js';
+import type { BatchIngest, IngestOutcome, PartialBatchFailure, TicketStore } from '../backends/types.js';
 import { BackendError, CliError } from '../errors.js';
 import type { StateDb } from './state.js';
 import type { Parsed } from './parsed.js';
@@ -132,14 +132,21 @@ export class Ingestor {
     } catch (e) {
       if (!(e instanceof BackendError)) throw e;
       this.backendDown = e.message;
-      for (const p of items) this.queue(p, `backend: ${e.message}`);
+      // A remote store may have delivered part of the batch before it failed: only the rest is queued.
+      const delivered = (e as Partial<PartialBatchFailure>).delivered;
+      items.forEach((p, i) => {
+        const oc = delivered?.[i];
+        if (oc) this.batchOutcome(p, oc);
+        else this.queue(p, `backend: ${e.message}`);
+      });
       return;
     }
-    outcomes.forEach((oc, i) => {
-      const p = items[i];
-      if (oc.fate === 'rejected') this.reject(p.source ?? 'input', p.line ?? 0, oc.detail ?? 'refused by the backend', p.alert.raw);
-      else this.report({ fate: oc.fate, ticket: oc.ticket, detail: oc.detail, source: p.source, line: p.line, alert: p.alert });
-    });
+    outcomes.forEach((oc, i) => this.batchOutcome(items[i], oc));
+  }
+
+  private batchOutcome(p: Pending, oc: IngestOutcome): void {
+    if (oc.fate === 'rejected') this.reject(p.source ?? 'input', p.line ?? 0, oc.detail ?? 'refused by the backend', p.alert.raw);
+    else this.report({ fate: oc.fate, ticket: oc.ticket, detail: oc.detail, source: p.source, line: p.line, alert: p.alert });
   }
 
   /** Deliver what earlier runs queued; stops at the first backend failure or the flood limit. */

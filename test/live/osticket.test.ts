@@ -171,6 +171,30 @@ describe.skipIf(missing.length > 0)('osTicket live', () => {
     expect(r).toMatchObject({ number: t.number, fate: 'occurrence' });
   });
 
+  it('a repeat whose ticket was closed elsewhere (another machine, osTicket UI) opens a new ticket', async () => {
+    // The lead's machine ingests with agent credentials, so a repeat would become a note; the ticket
+    // is closed from the admin's machine, which the lead's local dedup index knows nothing about.
+    const text = alerts(1);
+    const first = await ok('lead', ['--json', 'ingest'], { stdin: text });
+    const [t] = JSON.parse(first.stdout).tickets;
+    await ok('analyst', ['triage', t.number, '--severity', 'low', '--category', 'malware', '--verdict', 'false-positive']);
+    await ok('analyst', ['resolve', t.number, '--summary', 'noise']);
+    await ok('admin', ['close', t.number, '--yes']);
+    const again = JSON.parse(text);
+    again.timestamp = new Date(Date.now() + 1000).toISOString().replace('Z', '+0000');
+    const [r] = JSON.parse((await ok('lead', ['--json', 'ingest'], { stdin: JSON.stringify(again) + '\n' })).stdout).tickets;
+    expect(r.fate).toBe('created');
+    expect(r.number).not.toBe(t.number);
+  });
+
+  it('whoami shows the osTicket agent, role and departments next to the SOC role', async () => {
+    const j = JSON.parse((await ok('analyst', ['--json', 'whoami'])).stdout);
+    expect(j).toMatchObject({ user: AGENTS.analyst[0], role: 'analyst', backend: 'osticket' });
+    expect(j.osticket).toMatchObject({ url: E.SOC_TICKET_LIVE_URL, agent: AGENTS.analyst[0], known: true });
+    expect(j.osticket.role).toBeTruthy();
+    expect(j.osticket.departments.length).toBeGreaterThan(0);
+  });
+
   it('an expired (corrupted) session re-logs in once and the command succeeds', async () => {
     const file = join(TMP, 'analyst', '.local', 'state', 'soc-ticket', 'osticket-session-lab.json');
     const s = JSON.parse(readFileSync(file, 'utf8'));

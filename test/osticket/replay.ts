@@ -31,8 +31,8 @@ export interface Step {
   method: 'GET' | 'POST';
   /** Path under /osticket/ (without the query). */
   path: string;
-  /** A fixture file name, or a reply made by the test (for documented answers not recorded). */
-  reply: string | StubReply;
+  /** A fixture file name, or a reply made by the test (for documented answers not recorded), or one chosen per request. */
+  reply: string | StubReply | ((req: RecordedRequest) => StubReply);
   /** Assert on the request (throwing fails the test through the stub). */
   check?: (req: RecordedRequest) => void;
   times?: number;
@@ -47,7 +47,7 @@ export async function osticket(steps: Step[]): Promise<Stub & { base: string }> 
       times: s.times ?? 1,
       reply: (req: RecordedRequest) => {
         s.check?.(req);
-        return typeof s.reply === 'string' ? recorded(s.reply) : s.reply;
+        return typeof s.reply === 'string' ? recorded(s.reply) : typeof s.reply === 'function' ? s.reply(req) : s.reply;
       },
     })),
   );

@@ -85,6 +85,42 @@ describe('ingest through the API', () => {
     stub.assertDone();
   });
 
+  it('a repeat with agent credentials re-checks the ticket with its preview (once per run) and notes it', async () => {
+    const { stub, s, state } = await store([
+      ...LOGIN,
+      // ticket-preview.200.http: ticket 2 / 629340, Open.
+      { method: 'GET', path: 'scp/ajax.php/tickets/2/preview', reply: 'ticket-preview.200.http' },
+      { method: 'POST', path: 'scp/ajax.php/lock/ticket/2', reply: 'lock.200.http', times: 2 },
+      { method: 'POST', path: 'scp/tickets.php', reply: 'postnote.302.http', times: 2, check: (r) => expect(form(r).get('note')).toContain('Seen again') },
+    ]);
+    state.cachePut('meta', 'osticket.dedup-index', new Date().toISOString());
+    state.dedupPut(alert.dedupKey, 2, '629340');
+    const r = await s.ingestBatch([{ alert, hash: 'r1' }, { alert: { ...alert, time: '2025-08-12T18:05:00.000Z' }, hash: 'r2' }], { actor: 'bot', windowSince: new Date(0) });
+    expect(r.map((x) => x.fate)).toEqual(['occurrence', 'occurrence']);
+    expect(r[0].ticket?.number).toBe('629340');
+    stub.assertDone();
+  });
+
+  it('a repeat whose ticket was closed in osTicket’s own UI opens a new ticket instead of noting the closed one', async () => {
+    const closedPreview = () => {
+      const rec = recorded('ticket-preview.200.http');
+      return { ...rec, body: Buffer.from(rec.body.toString('utf8').replace('<span>Open</span> &mdash; <span>High</span>', '<span>Closed</span>')) };
+    };
+    const { stub, s, state } = await store([
+      ...LOGIN,
+      { method: 'GET', path: 'scp/ajax.php/tickets/2/preview', reply: closedPreview() },
+      { method: 'POST', path: 'api/tickets.json', reply: 'api-create.201.http' },
+    ]);
+    state.cachePut('meta', 'osticket.dedup-index', new Date().toISOString());
+    state.dedupPut(alert.dedupKey, 2, '629340');
+    const [oc] = await s.ingestBatch([{ alert, hash: 'c1' }], { actor: 'bot', windowSince: new Date(0) });
+    expect(oc.fate).toBe('created');
+    // (The recorded create answer happens to carry the same number; the index now points at the new
+    // ticket, known by number only until its id is needed.)
+    expect(state.dedupGet(alert.dedupKey)).toMatchObject({ ticketId: -Number(oc.ticket!.number), number: oc.ticket!.number, suppressed: 0 });
+    stub.assertDone();
+  });
+
   it('a repeat with an API key only is counted and suppressed, and said so', async () => {
     const { stub, s, state, notices } = await store([{ method: 'POST', path: 'api/tickets.json', reply: 'api-create.201.http' }], { apiKey: 'k' });
     const r = await s.ingestBatch([{ alert, hash: 'a' }, { alert: { ...alert, time: '2025-08-12T18:05:00Z' }, hash: 'b' }], { actor: 'bot', windowSince: new Date(0) });
@@ -166,6 +202,39 @@ describe('list', () => {
     stub.assertDone();
   });
 
+  it('list --all exports the open and closed queues at once, each in its own session of the agent', async () => {
+    // Each session's login page sets its own cookie; osTicket loses an export when the same session
+    // sends another request meanwhile, so every request of one export must carry one cookie.
+    const page = (sid: string) => {
+      const r = recorded('login-page.200.http');
+      return { ...r, headers: { ...r.headers, 'set-cookie': (r.headers['set-cookie'] as string[]).map((c) => c.replace('OSTSESSID=REDACTED', `OSTSESSID=${sid}`)) } };
+    };
+    const start = recorded('export-start.201.http');
+    const ready = recorded('export-check-ready.201.http');
+    const { stub, s } = await store([
+      { method: 'GET', path: 'scp/login.php', reply: page('first') },
+      { method: 'GET', path: 'scp/login.php', reply: page('second') },
+      { method: 'POST', path: 'scp/login.php', reply: 'login-ajax-ok.200.http', times: 2 },
+      { method: 'GET', path: 'scp/index.php', reply: 'index.200.http', times: 2 },
+      { method: 'POST', path: 'scp/ajax.php/tickets/export/1', reply: { ...start, body: Buffer.from('{"eid":"open01","interval":5}') } },
+      { method: 'POST', path: 'scp/ajax.php/tickets/export/8', reply: { ...start, body: Buffer.from('{"eid":"closed","interval":5}') } },
+      { method: 'POST', path: 'scp/ajax.php/export/open01/check', reply: ready },
+      { method: 'POST', path: 'scp/ajax.php/export/closed/check', reply: ready },
+      // The two downloads may come in either order: each is answered by its export id.
+      { method: 'GET', path: 'scp/export.php', times: 2, reply: (r) => recorded(r.query.get('id') === 'open01' ? 'export-download-open.200.http' : 'export-download-closed.200.http') },
+      { method: 'GET', path: 'scp/ajax.php/tickets/number-lookup', reply: 'number-lookup.200.http', times: 4 },
+    ]);
+    const ts = await s.list({});
+    expect(ts.map((t) => [t.number, t.stage]).sort()).toEqual([['101315', 'new'], ['141251', 'closed'], ['259725', 'new'], ['629340', 'new']]);
+    const cookieOf = (path: string) => new Set(stub.requests.filter((r) => r.path.includes(path)).map((r) => String(r.headers.cookie)));
+    const open = cookieOf('open01');
+    const closed = cookieOf('closed');
+    expect(open.size).toBe(1);
+    expect(closed.size).toBe(1);
+    expect([...open][0]).not.toBe([...closed][0]);
+    stub.assertDone();
+  });
+
   it('takes export ids with _ and - (seen live: "b_NdyV")', async () => {
     const start = recorded('export-start.201.http');
     const { stub, s } = await store([
@@ -232,21 +301,47 @@ describe('transitions', () => {
     stub.assertDone();
   });
 
-  it('a closure planned on a ticket just read sends only the status change (bulk close: one request per ticket)', async () => {
-    const { stub, s } = await store([...LOGIN, VIEW, { method: 'POST', path: 'scp/ajax.php/tickets/2/status', reply: 'status-ok.201.http', check: (req) => expect(form(req).get('status_id')).toBe('3') }]);
-    const t = (await s.get(2))!;
-    const resolved = { ...t, stage: 'resolved' as const };
+  it('a closure planned on a ticket just read re-checks its stage with the small preview, not the page (bulk close)', async () => {
+    const PREVIEW: Step = { method: 'GET', path: 'scp/ajax.php/tickets/2774/preview', reply: 'ticket-preview-resolved.200.http' };
+    const { stub, s } = await store([...LOGIN, VIEW, PREVIEW, { method: 'POST', path: 'scp/ajax.php/tickets/2774/status', reply: 'status-ok.201.http', check: (req) => expect(form(req).get('status_id')).toBe('3') }]);
+    // The recorded Resolved preview is of ticket 2774 / 556069; the planned ticket stands for it.
+    const planned = { ...(await s.get(2))!, id: 2774, number: '556069', stage: 'resolved' as const };
     const before = stub.requests.length;
-    const after = await s.applyChange(t.id, { expectStage: 'resolved', to: 'closed', actor: 'lead1' }, resolved);
-    expect(stub.requests.length - before).toBe(1);
+    const after = await s.applyChange(planned.id, { expectStage: 'resolved', to: 'closed', actor: 'lead1' }, planned);
+    expect(stub.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /osticket/scp/ajax.php/tickets/2774/preview', 'POST /osticket/scp/ajax.php/tickets/2774/status']);
     expect(after.stage).toBe('closed');
     stub.assertDone();
   });
 
-  it('a second lead closing the same ticket is refused by osTicket itself (exit 5)', async () => {
-    const { stub, s } = await store([...LOGIN, VIEW, { method: 'POST', path: 'scp/ajax.php/tickets/2/status', reply: 'status-same.200.http' }]);
+  it('a ticket reopened since the plan is not closed: the preview shows it open (exit 5, no status change sent)', async () => {
+    // ticket-preview.200.http: ticket 2 / 629340, "Open — High".
+    const { stub, s } = await store([...LOGIN, VIEW, { method: 'GET', path: 'scp/ajax.php/tickets/2/preview', reply: 'ticket-preview.200.http' }]);
     const t = (await s.get(2))!;
-    const err = await s.applyChange(t.id, { expectStage: 'resolved', to: 'closed', actor: 'lead2' }, { ...t, stage: 'resolved' }).catch((e) => e);
+    const err = await s.applyChange(t.id, { expectStage: 'resolved', to: 'closed', actor: 'lead1' }, { ...t, stage: 'resolved' }).catch((e) => e);
+    expect(err).toBeInstanceOf(StageConflictError);
+    expect(err.exitCode).toBe(EXIT.workflow);
+    expect(err.message).toMatch(/now new, not resolved/);
+    stub.assertDone();
+  });
+
+  it('a preview that is not the planned ticket is not trusted', async () => {
+    const { stub, s } = await store([...LOGIN, VIEW, { method: 'GET', path: 'scp/ajax.php/tickets/2/preview', reply: 'ticket-preview-resolved.200.http' }]);
+    const t = (await s.get(2))!;
+    const err = await s.applyChange(t.id, { expectStage: 'resolved', to: 'closed', actor: 'lead1' }, { ...t, stage: 'resolved' }).catch((e) => e);
+    expect(err.exitCode).toBe(EXIT.backend);
+    expect(err.message).toMatch(/preview of ticket 629340/);
+    stub.assertDone();
+  });
+
+  it('two leads racing: the one whose preview still said Resolved is refused by osTicket itself (exit 5)', async () => {
+    const { stub, s } = await store([
+      ...LOGIN,
+      VIEW,
+      { method: 'GET', path: 'scp/ajax.php/tickets/2774/preview', reply: 'ticket-preview-resolved.200.http' },
+      { method: 'POST', path: 'scp/ajax.php/tickets/2774/status', reply: 'status-same.200.http' },
+    ]);
+    const planned = { ...(await s.get(2))!, id: 2774, number: '556069', stage: 'resolved' as const };
+    const err = await s.applyChange(planned.id, { expectStage: 'resolved', to: 'closed', actor: 'lead2' }, planned).catch((e) => e);
     expect(err).toBeInstanceOf(OsTicketRefusedError);
     expect(err.exitCode).toBe(EXIT.workflow);
     expect(err.message).toMatch(/already set to/);

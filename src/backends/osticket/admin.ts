@@ -39,6 +39,25 @@ export function parseStaffDepts(html: string): Record<string, string> {
   return out;
 }
 
+/**
+ * An agent's extended department access on the admin's `staff.php?id=N` page: the access tab is
+ * filled by script calls `addAccess(4, "SOC", 1, 1, null);` (dept id, JSON-encoded name, role id).
+ */
+export function parseExtendedAccess(html: string, roleNames: Map<number, string>): Array<{ department: string; role?: string }> {
+  const out: Array<{ department: string; role?: string }> = [];
+  const re = /addAccess\((\d+),\s*("(?:[^"\\]|\\.)*"),\s*(\d+),/g;
+  for (let m; (m = re.exec(html)); ) {
+    let department: string;
+    try {
+      department = JSON.parse(m[2]) as string;
+    } catch {
+      continue;
+    }
+    out.push({ department, role: roleNames.get(Number(m[3])) });
+  }
+  return out;
+}
+
 async function adminPage(session: OsTicketSession, path: string): Promise<string> {
   const res = await session.get(`scp/${path}`, false);
   // Non-admins are sent back to the staff panel's index.
@@ -77,10 +96,14 @@ export async function runSetup(session: OsTicketSession, categories: string[], d
   const staffDepts = parseStaffDepts(staffHtml);
   const teams = parseAdminLinks(await adminPage(session, 'teams.php'), 'teams.php');
   const roles: Record<string, string> = {};
+  const access: Record<string, Array<{ department: string; role?: string }>> = {};
   for (const s of staff) {
     const page = await adminPage(session, `staff.php?id=${s.id}`);
-    const role = parseOptions(page, 'role_id').find((o) => o.selected);
+    const roleOptions = parseOptions(page, 'role_id');
+    const role = roleOptions.find((o) => o.selected);
     if (role) roles[s.username] = role.label;
+    const extended = parseExtendedAccess(page, new Map(roleOptions.map((o) => [Number(o.value), o.label])));
+    if (extended.length) access[s.username] = extended;
   }
   const dept = depts.find((d) => d.name.toLowerCase() === departmentName.toLowerCase());
   const socTopics = topics.filter((t) => !dept || t.dept === dept.name);
@@ -113,6 +136,7 @@ export async function runSetup(session: OsTicketSession, categories: string[], d
       department: dept?.name,
       agentDepartments: staffDepts,
       agentRoles: roles,
+      agentAccess: access,
       topicDepartments: Object.fromEntries(topics.filter((t) => t.dept).map((t) => [String(t.id), t.dept!])),
     },
   };

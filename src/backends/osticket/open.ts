@@ -5,7 +5,7 @@ import type { Ctx } from '../../context.js';
 import type { TicketStore } from '../types.js';
 import { StateDb } from '../../ingest/state.js';
 import { OsTicketStore } from './store.js';
-import { fileSessionStore, profileFromConfig, secretsFromConfig, sessionPath } from './settings.js';
+import { exportSessionPath, fileSessionStore, profileFromConfig, secretsFromConfig, sessionPath } from './settings.js';
 
 export async function openOsTicketStore(ctx: Ctx): Promise<TicketStore> {
   return openOsTicket(ctx);
@@ -26,6 +26,7 @@ export async function openOsTicket(ctx: Ctx, opts: { withState?: boolean } = {})
     secrets,
     state,
     sessionStore: fileSessionStore(sessionPath(ctx.io.env, cfg.profile)),
+    exportSessionStore: fileSessionStore(exportSessionPath(ctx.io.env, cfg.profile)),
     clock: ctx.clock,
     notice: (m) => ctx.out.info(m),
   });

@@ -288,6 +288,19 @@ export function parseTicketPage(html: string): TicketPage | undefined {
   };
 }
 
+/**
+ * The ticket preview fragment (`scp/ajax.php/tickets/<id>/preview`, ~7 KB against ~100 KB for the
+ * full view): its number and current status name, enough to re-check a stage before a change.
+ * "Ticket State" reads `Triaged — Normal` for open tickets (status — priority) and `Resolved` for
+ * closed ones; the first such row is osTicket's (the subject above it is HTML-escaped).
+ */
+export function parsePreviewState(html: string): { number: string; status: string } | undefined {
+  const head = /<h2>\s*Ticket #([^:<\s]+):/i.exec(html);
+  const state = rowValue(html, 'Ticket State');
+  if (!head || state === undefined) return undefined;
+  return { number: decodeEntities(head[1]), status: state.split(/\s+[—–]\s+/)[0].trim() };
+}
+
 /** RFC 4180 CSV (quotes, doubled quotes, newlines inside quotes, CRLF); strips a UTF-8 BOM. */
 export function parseCsv(text: string, delimiter = ','): string[][] {
   const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -65,6 +65,8 @@ export interface OsTicketNames {
   /** agent user name → primary department / osTicket role (for whoami). */
   agentDepartments?: Record<string, string>;
   agentRoles?: Record<string, string>;
+  /** agent user name → extended department access (Agents → Access), with the role in each. */
+  agentAccess?: Record<string, Array<{ department: string; role?: string }>>;
   /** help topic id → department name (a topic outside the SOC department hides its tickets). */
   topicDepartments?: Record<string, string>;
 }

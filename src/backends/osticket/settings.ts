@@ -88,6 +88,11 @@ export function sessionPath(env: Env, profile: string): string {
   return join(stateDir(env), `osticket-session-${profile}.json`);
 }
 
+/** The second session's cookie (parallel exports), removed by logout with the first. */
+export function exportSessionPath(env: Env, profile: string): string {
+  return join(stateDir(env), `osticket-session-${profile}.export.json`);
+}
+
 /** The session cookie between runs: a 0600 file in a 0700 directory, never printed. */
 export function fileSessionStore(path: string): SessionStore & { remove(): void } {
   return {
