@@ -1,7 +1,7 @@
 #!/bin/sh
 # Ingest of N alerts through soc-ticket (osticket.concurrency = C) vs the same creates sent by curl
 # under xargs -P C. Needs: an osTicket profile in the current HOME (API key; bot identity
-# SOC_TICKET_USER), SOC_TICKET_LIVE_URL and SOC_TICKET_LIVE_API_KEY (. /work/lab/osticket.env).
+# SOC_TICKET_USER), SOC_TICKET_LIVE_URL and SOC_TICKET_LIVE_API_KEY (see test/live/README.md).
 # Usage: bench/osticket/ingest-vs-curl.sh [N=500] [C=8]
 set -eu
 N=${1:-500}; C=${2:-8}

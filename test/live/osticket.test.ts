@@ -1,5 +1,5 @@
 // The live suite against a real osTicket (npm run test:live). Needs SOC_TICKET_LIVE_URL,
-// SOC_TICKET_LIVE_API_KEY and the agents' credentials (see /work/lab/osticket.env for the names);
+// SOC_TICKET_LIVE_API_KEY and the agents' credentials (names in test/live/README.md);
 // skips with one line otherwise. Drives the built CLI (node bin/soc-ticket.js): run `npx tsc` first.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawn, execFileSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const E = process.env;
 const NEED = ['SOC_TICKET_LIVE_URL', 'SOC_TICKET_LIVE_API_KEY', 'SOC_TICKET_LIVE_ADMIN_USER', 'SOC_TICKET_LIVE_ADMIN_PASSWORD', 'SOC_TICKET_LIVE_LEAD_USER', 'SOC_TICKET_LIVE_LEAD_PASSWORD', 'SOC_TICKET_LIVE_ANALYST_USER', 'SOC_TICKET_LIVE_ANALYST_PASSWORD', 'SOC_TICKET_LIVE_LIMITED_USER', 'SOC_TICKET_LIVE_LIMITED_PASSWORD'];
 const missing = NEED.filter((k) => !E[k]);
-if (missing.length) console.log(`osTicket live suite skipped: set ${missing.join(', ')} (e.g. . /work/lab/osticket.env).`);
+if (missing.length) console.log(`osTicket live suite skipped: set ${missing.join(', ')} (see test/live/README.md).`);
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'soc-ticket.js');
