@@ -5,7 +5,7 @@ import type { Ticket } from '../domain/types.js';
 import { CliError, EXIT, PartialError, UsageError } from '../errors.js';
 import { planClose } from '../workflow/transitions.js';
 import { parseDuration } from '../config/duration.js';
-import { intOption } from './shared.js';
+import { intOption, readStdin } from './shared.js';
 import { relativeTime } from '../ui/time.js';
 import { startSpinner } from '../ui/spinner.js';
 import { sanitizeCell } from '../ui/sanitize.js';
@@ -35,12 +35,8 @@ interface Result {
 }
 
 export async function readIdsFromStdin(ctx: Ctx): Promise<string[]> {
-  if (ctx.io.stdinIsTTY) throw new UsageError('"-" reads ticket ids from stdin, but stdin is a terminal; pipe them in.');
-  const chunks: Buffer[] = [];
-  for await (const c of ctx.io.stdin) chunks.push(Buffer.from(c));
   // One id per line; the first field of TSV from `soc-ticket list` works too. Header lines are skipped.
-  return Buffer.concat(chunks)
-    .toString('utf8')
+  return (await readStdin(ctx, 'ticket ids'))
     .split(/\r?\n/)
     .map((l) => l.split(/[\t ,]/)[0].trim().replace(/^#/, ''))
     .filter((x) => x && x.toLowerCase() !== 'id');

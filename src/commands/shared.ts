@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Ctx } from '../context.js';
 import type { Ticket } from '../domain/types.js';
 import { MissingFieldsError, UsageError } from '../errors.js';
@@ -10,13 +9,17 @@ export async function loadTicket(store: TicketStore, ref: string): Promise<Ticke
   return t;
 }
 
-/** A text option whose value `-` means "read standard input". */
-export async function textOrStdin(ctx: Ctx, value: string | undefined): Promise<string | undefined> {
-  if (value !== '-') return value;
-  if (ctx.io.stdinIsTTY) throw new UsageError('"-" reads standard input, but stdin is a terminal; pipe the text in.');
+/** All of standard input, for a `-` argument; a terminal there is a usage error, not a hang. */
+export async function readStdin(ctx: Ctx, what = 'the text'): Promise<string> {
+  if (ctx.io.stdinIsTTY) throw new UsageError(`"-" reads ${what} from standard input, but stdin is a terminal; pipe ${what} in.`);
   const chunks: Buffer[] = [];
   for await (const c of ctx.io.stdin) chunks.push(Buffer.from(c));
-  return Buffer.concat(chunks).toString('utf8').trim();
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A text option whose value `-` means "read standard input". */
+export async function textOrStdin(ctx: Ctx, value: string | undefined): Promise<string | undefined> {
+  return value === '-' ? (await readStdin(ctx)).trim() : value;
 }
 
 export function intOption(value: string | undefined, flag: string, min = 1): number | undefined {
@@ -24,14 +27,6 @@ export function intOption(value: string | undefined, flag: string, min = 1): num
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number ≥ ${min}, not "${value}".`);
   return n;
-}
-
-export function readFileOrFail(path: string, flag: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`${flag} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { isIP, type AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { Ctx } from '../context.js';
 import { UsageError, EXIT } from '../errors.js';
+import { isLoopbackHost } from '../config/url-policy.js';
 import { sanitizeCell } from '../ui/sanitize.js';
 import { scanBuffer } from '../alerts/reader.js';
 import { parseItem } from './parsed.js';
@@ -48,11 +49,6 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host, port };
 }
 
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  return isIP(h) === 4 && h.startsWith('127.');
-}
 
 /** The bearer token: --token-file, else the environment; never argv. */
 export function loadToken(ctx: Ctx, tokenFile?: string): string | undefined {
@@ -190,7 +186,7 @@ export interface WebhookServer {
 export async function startWebhook(ctx: Ctx, actorUser: string, settings: IngestSettings, o: WebhookOptions): Promise<WebhookServer> {
   const { host, port } = parseListen(o.listen);
   const token = loadToken(ctx, o.tokenFile);
-  if (!token && !isLoopback(host)) {
+  if (!token && !isLoopbackHost(host)) {
     throw new UsageError(
       `--listen ${o.listen} is not a loopback address: a bearer token is required.`,
       `Put one in a file (chmod 600) and pass --token-file FILE, or set ${TOKEN_ENV}.`,
@@ -376,8 +372,8 @@ export async function serveWebhook(ctx: Ctx, actorUser: string, settings: Ingest
   const hook = await startWebhook(ctx, actorUser, settings, o);
   const { host } = parseListen(o.listen);
   ctx.out.info(`Listening on ${hook.url} — POST /alerts or /alerts/<format>; GET /healthz. Stop with Ctrl-C.`);
-  if (!isLoopback(host) && !o.tlsCert) ctx.out.warn('No TLS: the bearer token and the alerts cross the network in clear text (--tls-cert, --tls-key).');
-  if (isLoopback(host) && !loadToken(ctx, o.tokenFile)) ctx.out.info('Loopback only, no token required.');
+  if (!isLoopbackHost(host) && !o.tlsCert) ctx.out.warn('No TLS: the bearer token and the alerts cross the network in clear text (--tls-cert, --tls-key).');
+  if (isLoopbackHost(host) && !loadToken(ctx, o.tokenFile)) ctx.out.info('Loopback only, no token required.');
 
   // bin/soc-ticket.js exits 130 on SIGINT; while serving, a signal means "stop gracefully".
   const saved = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };

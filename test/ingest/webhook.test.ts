@@ -9,7 +9,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { createContext, type Ctx } from '../../src/context.js';
 import type { IO } from '../../src/ui/io.js';
-import { isLoopback, parseListen, startWebhook, tokenMatches, type WebhookServer } from '../../src/ingest/webhook.js';
+import { parseListen, startWebhook, tokenMatches, type WebhookServer } from '../../src/ingest/webhook.js';
+import { isLoopbackHost as isLoopback } from '../../src/config/url-policy.js';
 import { http, fixture } from '../helpers/e2e.js';
 import { Agent } from 'node:http';
 

@@ -1,6 +1,7 @@
 // One HTTP client per osTicket: got with timeouts and keep-alive, no redirects followed, no
 // automatic retries (we decide what may be repeated), TLS CA from the profile.
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import http from 'node:http';
 import https from 'node:https';
 import got, { type Got, RequestError } from 'got';
@@ -53,7 +54,6 @@ export function encodeForm(form: FormData_): string {
   return p.toString();
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class HttpClient {
   readonly base: string;

@@ -3,6 +3,7 @@
 import type { Severity } from '../../domain/types.js';
 import { SEVERITIES } from '../../domain/types.js';
 import { UsageError } from '../../errors.js';
+import { checkUrlPolicy } from '../../config/url-policy.js';
 
 export interface OsTicketStatusIds {
   /** Stage new. Stock id 1. */
@@ -83,29 +84,10 @@ export const STOCK_PRIORITIES: Record<Severity, number> = { low: 1, normal: 2, h
 /** Names soc-ticket creates/expects for its custom statuses. */
 export const CUSTOM_STATUS_NAMES = { triaged: 'Triaged', inProgress: 'In Progress' } as const;
 
-function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h.endsWith('.localhost');
-}
-
 /** The base URL with exactly one trailing slash; refuses cleartext to a remote host. */
 export function normaliseBaseUrl(raw: string, allowInsecureHttp = false): string {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw new UsageError(`osTicket URL "${raw}" is not a URL.`, 'Set it: soc-ticket config set osticket.url https://help.example.org/');
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
-    throw new UsageError(`osTicket URL must be http(s), not ${u.protocol}`);
-  }
+  const u = checkUrlPolicy(raw, allowInsecureHttp, 'osticket.url');
   if (u.username || u.password) throw new UsageError('Put no credentials in the osTicket URL.');
-  if (u.protocol === 'http:' && !isLoopback(u.hostname) && !allowInsecureHttp) {
-    throw new UsageError(
-      `Refusing plain http to ${u.hostname}: the agent password and session would travel in clear.`,
-      'Use https, or (lab only) soc-ticket config set osticket.allowInsecureHttp true',
-    );
-  }
   u.search = '';
   u.hash = '';
   let path = u.pathname.replace(/\/(scp|api)(\/.*)?$/, '/');

@@ -1,13 +1,12 @@
 // Listing over the staff panel: CSV export of a queue (INTERFACE.md §c1) and number → id look-ups
 // (§c4), the ids cached locally because they never change.
 import type { StateDb } from '../../ingest/state.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { OsTicketUnavailableError } from './errors.js';
 import { csvRecords, maybeJson, parseNumberLookup } from './parse.js';
 import type { OsTicketSession } from './session.js';
 import { EXPORT_FIELDS } from './convert.js';
 import { mapLimit } from '../../util/concurrency.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Export one queue (1 = open, 8 = closed) as CSV records.
